@@ -1,0 +1,30 @@
+import type { Repositories } from '@tradeplane/db';
+import type { GatewayConfig, JobQueue, KafkaAdapter, Logger, Redis } from '@tradeplane/platform';
+import type { RedisPubSub } from 'graphql-redis-subscriptions';
+import type { SessionUser } from './auth/roles';
+import type { SessionService } from './auth/session.service';
+import type { EngineClient } from './engine/engine-client';
+
+/** Long-lived services shared by every request. */
+export interface GatewayServices {
+  config: GatewayConfig;
+  repos: Repositories;
+  sessions: SessionService;
+  engine: EngineClient;
+  importQueue: JobQueue<'data.import'>;
+  backfillQueue: JobQueue<'features.backfill'>;
+  pubsub: RedisPubSub;
+  redisQueue: Redis;
+  redisCache: Redis;
+  kafka: KafkaAdapter;
+  logger: Logger;
+  clock: () => Date;
+}
+
+/** Per request (HTTP) or per connection (WebSocket). */
+export interface GatewayContext extends GatewayServices {
+  user: SessionUser | null;
+  sessionToken: string | undefined;
+  /** Sets or clears the session cookie; absent on WebSocket connections. */
+  setCookie?: (header: string) => void;
+}

@@ -1,0 +1,221 @@
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { openRepositories } from '@tradeplane/db';
+import {
+  createCacheConnection,
+  createLogger,
+  createMetricsRegistry,
+  createQueueConnection,
+  dbConfigSchema,
+  gatewayConfigSchema,
+  Histogram,
+  JobQueue,
+  KafkaAdapter,
+  kafkaConfigSchema,
+  loadConfig,
+  redisConfigSchema,
+  sha256Hex,
+  type Logger,
+} from '@tradeplane/platform';
+import { parse as parseCookies } from 'cookie';
+import express from 'express';
+import { RedisPubSub } from 'graphql-redis-subscriptions';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { SESSION_COOKIE, SessionService } from './auth/session.service';
+import type { GatewayContext, GatewayServices } from './context';
+import { EngineClient } from './engine/engine-client';
+import { formatError } from './errors/graphql-errors';
+import { apiKeyResolvers } from './schema/api-keys/api-keys.resolvers';
+import { authResolvers } from './schema/auth/auth.resolvers';
+import { checkHealth, healthResolvers } from './schema/health/health.resolvers';
+import { ingestionResolvers } from './schema/ingestion/ingestion.resolvers';
+import { marketDataResolvers } from './schema/market-data/market-data.resolvers';
+import { DateTime, JSONScalar } from './schema/scalars';
+import { depthLimit } from './security/depth-limit';
+
+export interface RunningGateway {
+  url: string;
+  /** The admin password generated at first start when ADMIN_PASSWORD was not set, else null. */
+  generatedAdminPassword: string | null;
+  services: GatewayServices;
+  stop(): Promise<void>;
+}
+
+export function buildSchema() {
+  const typeDefs = readFileSync(path.join(import.meta.dirname, 'schema/schema.graphql'), 'utf8');
+  return makeExecutableSchema({
+    typeDefs,
+    resolvers: [
+      { DateTime, JSON: JSONScalar },
+      authResolvers,
+      marketDataResolvers,
+      ingestionResolvers,
+      healthResolvers,
+      apiKeyResolvers,
+    ],
+  });
+}
+
+export async function startGateway(
+  env: Record<string, string | undefined> = process.env,
+  logger: Logger = createLogger('gateway'),
+): Promise<RunningGateway> {
+  const config = loadConfig(gatewayConfigSchema, env);
+  const dbConfig = loadConfig(dbConfigSchema, env);
+  const redisConfig = loadConfig(redisConfigSchema, env);
+  const kafkaConfig = loadConfig(kafkaConfigSchema, env);
+  const production = env.NODE_ENV === 'production';
+
+  const repos = openRepositories({ url: dbConfig.DATABASE_URL, poolMax: dbConfig.DATABASE_POOL_MAX });
+  const redisQueue = createQueueConnection(redisConfig.REDIS_QUEUE_URL);
+  const redisCache = createCacheConnection(redisConfig.REDIS_CACHE_URL);
+  const pubsub = new RedisPubSub({
+    publisher: createQueueConnection(redisConfig.REDIS_QUEUE_URL),
+    subscriber: createQueueConnection(redisConfig.REDIS_QUEUE_URL),
+  });
+  for (const r of [redisQueue, redisCache]) r.on('error', () => undefined);
+
+  const clock = () => new Date();
+  const services: GatewayServices = {
+    config,
+    repos,
+    sessions: new SessionService(repos, config.SESSION_TTL_H, clock),
+    engine: new EngineClient(config.ENGINE_URL, config.ENGINE_API_KEY),
+    importQueue: new JobQueue('data.import', redisQueue),
+    backfillQueue: new JobQueue('features.backfill', redisQueue),
+    pubsub,
+    redisQueue,
+    redisCache,
+    kafka: new KafkaAdapter(kafkaConfig.KAFKA_BROKERS, `${kafkaConfig.KAFKA_CLIENT_ID}-gateway`),
+    logger,
+    clock,
+  };
+
+  // The gateway's own engine key is configured, and registered here by hash.
+  await repos.apiKeys.ensure({ name: 'gateway (service)', prefix: config.ENGINE_API_KEY.slice(0, 12), keyHash: sha256Hex(config.ENGINE_API_KEY) });
+  let generatedAdminPassword: string | null = null;
+  const adminPassword = config.ADMIN_PASSWORD ?? (generatedAdminPassword = (await import('node:crypto')).randomBytes(12).toString('base64url'));
+  const seeded = await services.sessions.seedAdmin(config.ADMIN_EMAIL, adminPassword);
+  if (seeded) {
+    await repos.audit.append({ actor: 'system', action: 'user.seed_admin', target: config.ADMIN_EMAIL });
+    logger.info({ email: config.ADMIN_EMAIL, passwordFrom: config.ADMIN_PASSWORD ? 'ADMIN_PASSWORD' : 'generated' }, 'admin user seeded');
+  } else generatedAdminPassword = null;
+
+  const schema = buildSchema();
+  const app = express();
+  const httpServer = createServer(app);
+  const metrics = createMetricsRegistry('gateway');
+  const requestDuration = new Histogram({
+    name: 'tp_gateway_graphql_duration_seconds',
+    help: 'GraphQL operation duration',
+    labelNames: ['operation'],
+    registers: [metrics],
+  });
+
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const allowedOrigins = new Set(config.WEB_ORIGINS.split(',').map((s) => s.trim()));
+  const wsCleanup = useServer(
+    {
+      schema,
+      // Cross-site WebSocket hijacking: browsers send Origin; only the console's origins may connect.
+      onConnect: (ctx) => {
+        const origin = ctx.extra.request.headers.origin;
+        return !origin || allowedOrigins.has(origin);
+      },
+      context: async (ctx): Promise<GatewayContext> => {
+        const token = parseCookies(ctx.extra.request.headers.cookie ?? '')[SESSION_COOKIE];
+        return { ...services, user: await services.sessions.userFor(token), sessionToken: token };
+      },
+    },
+    wsServer,
+  );
+
+  const apollo = new ApolloServer<GatewayContext>({
+    schema,
+    introspection: !production,
+    hideSchemaDetailsFromClientErrors: production,
+    validationRules: [depthLimit(10)],
+    formatError: formatError(logger),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+      {
+        async requestDidStart() {
+          const started = performance.now();
+          return {
+            async willSendResponse(rc) {
+              requestDuration.observe({ operation: rc.operationName ?? 'anonymous' }, (performance.now() - started) / 1000);
+            },
+          };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+
+  app.disable('x-powered-by');
+  app.use('/graphql', (req, res, next) => {
+    const origin = req.headers.origin;
+    if (origin && allowedOrigins.has(origin)) {
+      res.setHeader('access-control-allow-origin', origin);
+      res.setHeader('access-control-allow-credentials', 'true');
+      res.setHeader('access-control-allow-headers', 'content-type, apollo-require-preflight');
+      res.setHeader('vary', 'origin');
+    }
+    if (req.method === 'OPTIONS') return void res.sendStatus(204);
+    next();
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }): Promise<GatewayContext> => {
+        const token = parseCookies(req.headers.cookie ?? '')[SESSION_COOKIE];
+        return {
+          ...services,
+          user: await services.sessions.userFor(token),
+          sessionToken: token,
+          setCookie: (header) => res.append('set-cookie', header),
+        };
+      },
+    }),
+  );
+  app.get('/healthz', async (_req, res) => {
+    const report = await checkHealth({ ...services, user: null, sessionToken: undefined });
+    res.status(report.ok ? 200 : 503).json(report);
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.contentType).send(await metrics.metrics());
+  });
+
+  await new Promise<void>((resolve) => httpServer.listen(config.GATEWAY_PORT, config.GATEWAY_HOST, resolve));
+  const url = `http://${config.GATEWAY_HOST}:${(httpServer.address() as AddressInfo).port}`;
+  logger.info({ url }, 'gateway listening');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    generatedAdminPassword,
+    services,
+    stop() {
+      stopping ??= (async () => {
+        await apollo.stop();
+        await services.importQueue.close();
+        await services.backfillQueue.close();
+        await pubsub.close();
+        await services.kafka.close();
+        redisQueue.disconnect();
+        redisCache.disconnect();
+        await repos.db.close();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,124 @@
+import { timeframeSchema } from '@tradeplane/contracts';
+import type { SeriesStats } from '@tradeplane/db';
+import { requireRole, requireUser } from '../../auth/roles';
+import { GatewayError, badInput } from '../../errors/graphql-errors';
+import type { GatewayContext } from '../../context';
+
+const MAX_PAGE = 10_000;
+const DEFAULT_PAGE = 500;
+
+const encodeCursor = (ts: number) => Buffer.from(`bar:${ts}`).toString('base64url');
+function decodeCursor(cursor: string): number {
+  const raw = Buffer.from(cursor, 'base64url').toString();
+  const ts = Number(raw.slice(4));
+  if (!raw.startsWith('bar:') || !Number.isFinite(ts)) throw badInput('after', 'after is not a cursor returned by this API');
+  return ts;
+}
+
+function parseTimeframe(value: string): string {
+  const parsed = timeframeSchema.safeParse(value);
+  if (!parsed.success) throw badInput('timeframe', `timeframe must be one of ${timeframeSchema.options.join(', ')}`);
+  return parsed.data;
+}
+
+async function instrumentOrThrow(ctx: GatewayContext, symbol: string) {
+  const instrument = await ctx.repos.instruments.findBySymbol(symbol.toUpperCase());
+  if (!instrument) throw new GatewayError('NOT_FOUND', `unknown symbol: ${symbol}`);
+  return instrument;
+}
+
+interface InstrumentParent {
+  id: number;
+  symbol: string;
+  assetClass: string;
+  quoteAsset: string;
+  stats: SeriesStats[];
+}
+
+function withStats(
+  instrument: { id: number; symbol: string; assetClass: string; quoteAsset: string },
+  stats: SeriesStats[],
+): InstrumentParent {
+  return { ...instrument, stats: stats.filter((s) => s.instrumentId === instrument.id) };
+}
+
+export const marketDataResolvers = {
+  Instrument: {
+    timeframes: (p: InstrumentParent) => p.stats.map((s) => s.timeframe),
+    barCount: (p: InstrumentParent) => p.stats.reduce((n, s) => n + s.barCount, 0),
+    firstBar: (p: InstrumentParent) => (p.stats.length ? new Date(Math.min(...p.stats.map((s) => s.firstBar.getTime()))) : null),
+    lastBar: (p: InstrumentParent) => (p.stats.length ? new Date(Math.max(...p.stats.map((s) => s.lastBar.getTime()))) : null),
+  },
+  Query: {
+    async instruments(_: unknown, __: unknown, ctx: GatewayContext) {
+      requireUser(ctx);
+      const [instruments, stats] = await Promise.all([ctx.repos.instruments.list(), ctx.repos.bars.seriesStats()]);
+      return instruments.map((i) => withStats(i, stats));
+    },
+    async instrument(_: unknown, args: { symbol: string }, ctx: GatewayContext) {
+      requireUser(ctx);
+      const instrument = await ctx.repos.instruments.findBySymbol(args.symbol.toUpperCase());
+      return instrument ? withStats(instrument, await ctx.repos.bars.seriesStats()) : null;
+    },
+    async bars(
+      _: unknown,
+      args: { symbol: string; timeframe: string; from?: Date; to?: Date; first?: number; after?: string },
+      ctx: GatewayContext,
+    ) {
+      requireUser(ctx);
+      const first = args.first ?? DEFAULT_PAGE;
+      if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw badInput('first', `first must be 1..${MAX_PAGE}`);
+      const timeframe = parseTimeframe(args.timeframe);
+      const instrument = await instrumentOrThrow(ctx, args.symbol);
+      const range = { fromMs: args.from?.getTime(), toMs: args.to?.getTime() };
+      const [page, totalCount] = await Promise.all([
+        ctx.repos.bars.page(instrument.id, timeframe, {
+          ...range,
+          afterMs: args.after ? decodeCursor(args.after) : undefined,
+          limit: first,
+        }),
+        ctx.repos.bars.count(instrument.id, timeframe, range),
+      ]);
+      const edges = page.rows.map((b) => ({
+        cursor: encodeCursor(b.ts),
+        node: { time: new Date(b.ts), open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume },
+      }));
+      return { edges, totalCount, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+    },
+    async features(_: unknown, args: { symbol: string; timeframe: string; asOf?: Date }, ctx: GatewayContext) {
+      requireUser(ctx);
+      const timeframe = parseTimeframe(args.timeframe);
+      const v = await ctx.engine.get<{
+        symbol: string;
+        timeframe: string;
+        asOf: string;
+        barTime: string;
+        source: string;
+        values: Record<string, number | null>;
+      }>(`/api/v1/features/${encodeURIComponent(args.symbol)}/${timeframe}`, { asOf: args.asOf?.toISOString() });
+      return { ...v, values: Object.entries(v.values).map(([name, value]) => ({ name, value })) };
+    },
+    async featureSeries(_: unknown, args: { symbol: string; timeframe: string; from?: Date; to?: Date }, ctx: GatewayContext) {
+      requireUser(ctx);
+      const timeframe = parseTimeframe(args.timeframe);
+      return ctx.engine.get(`/api/v1/features/${encodeURIComponent(args.symbol)}/${timeframe}/series`, {
+        from: args.from?.toISOString(),
+        to: args.to?.toISOString(),
+      });
+    },
+  },
+  Mutation: {
+    async backfillFeatures(_: unknown, args: { symbols: string[]; timeframe: string }, ctx: GatewayContext) {
+      const user = requireRole(ctx, ['quant', 'admin']);
+      const timeframe = parseTimeframe(args.timeframe);
+      if (args.symbols.length === 0) throw badInput('symbols', 'symbols must not be empty');
+      const symbols = args.symbols.map((s) => s.toUpperCase());
+      for (const [i, symbol] of symbols.entries()) {
+        if (!(await ctx.repos.instruments.findBySymbol(symbol))) throw badInput(`symbols[${i}]`, `unknown symbol: ${symbol}`);
+      }
+      const jobId = await ctx.backfillQueue.enqueue({ symbols, timeframe });
+      await ctx.repos.audit.append({ actor: `user:${user.id}`, action: 'features.backfill', target: jobId, details: { symbols, timeframe } });
+      return jobId;
+    },
+  },
+};

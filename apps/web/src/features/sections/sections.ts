@@ -1,0 +1,39 @@
+export type SectionId = 'experiments' | 'models' | 'rollouts' | 'decisions' | 'regimes' | 'risk' | 'live';
+
+export interface SectionInfo {
+  title: string;
+  /** One sentence: what the section will hold once it is built. */
+  willHold: string;
+}
+
+export const SECTIONS: Record<SectionId, SectionInfo> = {
+  experiments: {
+    title: 'Experiments',
+    willHold: 'Backtest and walk-forward experiment runs with their configuration, metrics and artefacts.',
+  },
+  models: {
+    title: 'Models',
+    willHold: 'Trained model versions with their training window, validation metrics and lineage.',
+  },
+  rollouts: {
+    title: 'Rollouts',
+    willHold:
+      'Shadow, canary and full rollouts of model versions with their guardrails and promotion history.',
+  },
+  decisions: {
+    title: 'Decisions',
+    willHold: 'Every decision a model made, with the point-in-time features and model version behind it.',
+  },
+  regimes: {
+    title: 'Regimes',
+    willHold: 'Bull / bear / sideways probabilities from the regime HMM — arrives with the quant core.',
+  },
+  risk: {
+    title: 'Risk',
+    willHold: 'Exposure, limits and drawdown against the risk budget, with any breaches.',
+  },
+  live: {
+    title: 'Live',
+    willHold: 'Live positions, orders and fills as they stream in.',
+  },
+};

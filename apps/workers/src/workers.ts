@@ -1,0 +1,139 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { channels, type IngestionProgress } from '@tradeplane/contracts';
+import { openRepositories } from '@tradeplane/db';
+import { runIngestion } from '@tradeplane/marketdata';
+import {
+  Counter,
+  createCacheConnection,
+  createJobWorker,
+  createLogger,
+  createMetricsRegistry,
+  createQueueConnection,
+  dbConfigSchema,
+  engineConfigSchema,
+  loadConfig,
+  redisConfigSchema,
+  workersConfigSchema,
+  type Logger,
+} from '@tradeplane/platform';
+import type { Worker } from 'bullmq';
+import { backfillFeatures } from './jobs/features/backfill-features.job';
+
+export interface RunningWorkers {
+  metricsUrl: string;
+  workers: Worker[];
+  stop(): Promise<void>;
+}
+
+/** Starts the BullMQ workers (data import, feature backfill) and a /metrics endpoint. */
+export async function startWorkers(
+  env: Record<string, string | undefined> = process.env,
+  logger: Logger = createLogger('workers'),
+): Promise<RunningWorkers> {
+  const config = loadConfig(workersConfigSchema, env);
+  const dbConfig = loadConfig(dbConfigSchema, env);
+  const redisConfig = loadConfig(redisConfigSchema, env);
+  const engineConfig = loadConfig(engineConfigSchema, env);
+
+  const repos = openRepositories({ url: dbConfig.DATABASE_URL, poolMax: dbConfig.DATABASE_POOL_MAX });
+  const connection = createQueueConnection(redisConfig.REDIS_QUEUE_URL);
+  const publisher = createQueueConnection(redisConfig.REDIS_QUEUE_URL);
+  const redisCache = createCacheConnection(redisConfig.REDIS_CACHE_URL);
+  for (const r of [connection, publisher, redisCache]) r.on('error', () => undefined);
+  const publish = (channel: string, message: unknown) => publisher.publish(channel, JSON.stringify(message)).then(() => undefined);
+
+  const metrics = createMetricsRegistry('workers');
+  const jobsTotal = new Counter({
+    name: 'tp_worker_jobs_total',
+    help: 'Jobs finished, by job name and outcome',
+    labelNames: ['job', 'outcome'],
+    registers: [metrics],
+  });
+
+  const importWorker = createJobWorker(
+    'data.import',
+    connection,
+    async (payload, job) => {
+      const log = logger.child({ scope: 'data.import', jobId: job.id, runId: payload.runId });
+      log.info({ path: payload.path }, 'import started');
+      const run = await runIngestion(repos, payload.runId, payload.path, {
+        onProgress: (p: IngestionProgress) => {
+          void job.updateProgress(p);
+          void publish(channels.ingestionProgress, p).catch(() => undefined);
+        },
+        onSeriesUpdated: (symbol, timeframe) => publish(channels.barsUpdated, { symbol, timeframe }).catch(() => undefined),
+      });
+      log.info({ inserted: run.rowsInserted, updated: run.rowsUpdated, rejected: run.rowsRejected }, 'import finished');
+      return { inserted: run.rowsInserted, updated: run.rowsUpdated, rejected: run.rowsRejected };
+    },
+    { concurrency: 1 },
+  );
+
+  const backfillWorker = createJobWorker(
+    'features.backfill',
+    connection,
+    async (payload, job) =>
+      backfillFeatures(
+        payload,
+        {
+          repos,
+          redisCache,
+          ttlSeconds: engineConfig.FEATURE_CACHE_TTL_S,
+          warmBars: 500,
+          onAlarm: (alarm) => {
+            logger.error({ alarm, jobId: job.id }, 'feature leakage alarm during backfill');
+            void publish(channels.leakageAlarm, alarm).catch(() => undefined);
+          },
+        },
+        async (done, total, symbol) => {
+          await job.updateProgress({ done, total, symbol });
+          await publish(channels.featureBackfillProgress, { jobId: job.id, done, total, symbol }).catch(() => undefined);
+        },
+      ),
+    { concurrency: config.WORKERS_CONCURRENCY },
+  );
+
+  const workers = [importWorker, backfillWorker];
+  for (const w of workers) {
+    w.on('completed', (job) => jobsTotal.inc({ job: job.name, outcome: 'completed' }));
+    w.on('failed', (job, err) => {
+      jobsTotal.inc({ job: job?.name ?? 'unknown', outcome: 'failed' });
+      logger.error({ jobId: job?.id, job: job?.name, err }, 'job failed');
+    });
+    w.on('error', (err) => logger.warn({ err }, 'worker connection error'));
+  }
+
+  const metricsServer: Server = createServer(async (req, res) => {
+    if (req.url === '/metrics') {
+      res.writeHead(200, { 'content-type': metrics.contentType });
+      res.end(await metrics.metrics());
+    } else if (req.url === '/healthz') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: workers.every((w) => w.isRunning()) }));
+    } else {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => metricsServer.listen(config.WORKERS_METRICS_PORT, '127.0.0.1', resolve));
+  const metricsUrl = `http://127.0.0.1:${(metricsServer.address() as AddressInfo).port}`;
+  logger.info({ metricsUrl, queues: ['data-import', 'feature-backfill'] }, 'workers started');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    metricsUrl,
+    workers,
+    stop() {
+      // Stop intake, let in-flight jobs finish, then close connections.
+      stopping ??= (async () => {
+        await Promise.all(workers.map((w) => w.close()));
+        await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
+        connection.disconnect();
+        publisher.disconnect();
+        redisCache.disconnect();
+        await repos.db.close();
+      })();
+      return stopping;
+    },
+  };
+}

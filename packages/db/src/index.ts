@@ -1,0 +1,40 @@
+import { createDb, type Db, type DbOptions } from './client';
+import {
+  ApiKeysRepository,
+  AuditLogRepository,
+  BarsRepository,
+  IngestionRunsRepository,
+  InstrumentsRepository,
+  SessionsRepository,
+  UsersRepository,
+} from './repositories';
+
+export * from './client';
+export * from './migrate';
+export * from './repositories';
+
+/** All repositories over one pool: what a process gets from `openRepositories`. */
+export interface Repositories {
+  db: Db;
+  bars: BarsRepository;
+  instruments: InstrumentsRepository;
+  ingestionRuns: IngestionRunsRepository;
+  users: UsersRepository;
+  sessions: SessionsRepository;
+  apiKeys: ApiKeysRepository;
+  audit: AuditLogRepository;
+}
+
+export function openRepositories(options: DbOptions): Repositories {
+  const db = createDb(options);
+  return {
+    db,
+    bars: new BarsRepository(db.pool),
+    instruments: new InstrumentsRepository(db.prisma),
+    ingestionRuns: new IngestionRunsRepository(db.prisma),
+    users: new UsersRepository(db.prisma),
+    sessions: new SessionsRepository(db.prisma),
+    apiKeys: new ApiKeysRepository(db.prisma),
+    audit: new AuditLogRepository(db.prisma),
+  };
+}

@@ -1,0 +1,163 @@
+import type pg from 'pg';
+
+/** Columnar bars: one typed array per field, ts in epoch milliseconds (UTC). */
+export interface BarColumns {
+  ts: Float64Array;
+  open: Float64Array;
+  high: Float64Array;
+  low: Float64Array;
+  close: Float64Array;
+  /** NaN where the bar has no volume, or null when the whole series has none. */
+  volume: Float64Array | null;
+}
+
+export interface BarRow {
+  ts: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number | null;
+}
+
+export interface SeriesStats {
+  instrumentId: number;
+  timeframe: string;
+  barCount: number;
+  firstBar: Date;
+  lastBar: Date;
+}
+
+const nullIfNaN = (v: number): number | null => (Number.isNaN(v) ? null : v);
+
+export class BarsRepository {
+  constructor(private readonly pool: pg.Pool) {}
+
+  /**
+   * Idempotent batched upsert: one round trip per batch via UNNEST. Unchanged rows are
+   * not rewritten (IS DISTINCT FROM), so a re-import inserts 0 and updates 0. Inserts and
+   * updates are told apart against `existing`, which (like every CTE of one statement) sees
+   * the table as it was before the insert; `xmax` is not available on partitioned tables.
+   */
+  async upsert(instrumentId: number, timeframe: string, bars: BarColumns): Promise<{ inserted: number; updated: number }> {
+    const n = bars.ts.length;
+    if (n === 0) return { inserted: 0, updated: 0 };
+    const volume = bars.volume ? Array.from(bars.volume, nullIfNaN) : new Array<null>(n).fill(null);
+    const { rows } = await this.pool.query<{ inserted: string; updated: string }>(
+      `WITH input AS (
+         SELECT to_timestamp(ts_ms / 1000.0) AS ts, open, high, low, close, volume
+         FROM unnest($3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[])
+           AS t(ts_ms, open, high, low, close, volume)
+       ), existing AS (
+         SELECT b.ts FROM bars b JOIN input i ON b.ts = i.ts
+         WHERE b.instrument_id = $1 AND b.timeframe = $2
+       ), upserted AS (
+         INSERT INTO bars (instrument_id, timeframe, ts, open, high, low, close, volume)
+         SELECT $1, $2, ts, open, high, low, close, volume FROM input
+         ON CONFLICT (instrument_id, timeframe, ts) DO UPDATE
+           SET open = EXCLUDED.open, high = EXCLUDED.high, low = EXCLUDED.low,
+               close = EXCLUDED.close, volume = EXCLUDED.volume
+           WHERE (bars.open, bars.high, bars.low, bars.close, bars.volume)
+                 IS DISTINCT FROM (EXCLUDED.open, EXCLUDED.high, EXCLUDED.low, EXCLUDED.close, EXCLUDED.volume)
+         RETURNING ts
+       )
+       SELECT count(*) FILTER (WHERE e.ts IS NULL) AS inserted, count(e.ts) AS updated
+       FROM upserted u LEFT JOIN existing e ON e.ts = u.ts`,
+      [
+        instrumentId,
+        timeframe,
+        Array.from(bars.ts),
+        Array.from(bars.open),
+        Array.from(bars.high),
+        Array.from(bars.low),
+        Array.from(bars.close),
+        volume,
+      ],
+    );
+    const r = rows[0];
+    return { inserted: Number(r?.inserted ?? 0), updated: Number(r?.updated ?? 0) };
+  }
+
+  /** Whole series (optionally up to `untilMs` inclusive) as typed arrays, oldest first. */
+  async loadColumns(instrumentId: number, timeframe: string, untilMs?: number): Promise<BarColumns> {
+    const { rows } = await this.pool.query<{ t: number; o: number; h: number; l: number; c: number; v: number | null }>(
+      {
+        text: `SELECT (extract(epoch FROM ts) * 1000)::float8 AS t, open AS o, high AS h, low AS l, close AS c, volume AS v
+               FROM bars WHERE instrument_id = $1 AND timeframe = $2 AND ($3::float8 IS NULL OR ts <= to_timestamp($3 / 1000.0))
+               ORDER BY ts`,
+        values: [instrumentId, timeframe, untilMs ?? null],
+      },
+    );
+    const n = rows.length;
+    const cols: BarColumns = {
+      ts: new Float64Array(n),
+      open: new Float64Array(n),
+      high: new Float64Array(n),
+      low: new Float64Array(n),
+      close: new Float64Array(n),
+      volume: null,
+    };
+    let anyVolume = false;
+    const volume = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const r = rows[i]!;
+      cols.ts[i] = r.t;
+      cols.open[i] = r.o;
+      cols.high[i] = r.h;
+      cols.low[i] = r.l;
+      cols.close[i] = r.c;
+      volume[i] = r.v ?? Number.NaN;
+      if (r.v !== null) anyVolume = true;
+    }
+    if (anyVolume) cols.volume = volume;
+    return cols;
+  }
+
+  /** A page of bars oldest first, after a timestamp cursor (exclusive). Fetches one extra row to know if more exist. */
+  async page(
+    instrumentId: number,
+    timeframe: string,
+    opts: { fromMs?: number; toMs?: number; afterMs?: number; limit: number },
+  ): Promise<{ rows: BarRow[]; hasNextPage: boolean }> {
+    const { rows } = await this.pool.query<{ t: number; o: number; h: number; l: number; c: number; v: number | null }>(
+      `SELECT (extract(epoch FROM ts) * 1000)::float8 AS t, open AS o, high AS h, low AS l, close AS c, volume AS v
+       FROM bars
+       WHERE instrument_id = $1 AND timeframe = $2
+         AND ($3::float8 IS NULL OR ts >= to_timestamp($3 / 1000.0))
+         AND ($4::float8 IS NULL OR ts <= to_timestamp($4 / 1000.0))
+         AND ($5::float8 IS NULL OR ts > to_timestamp($5 / 1000.0))
+       ORDER BY ts LIMIT $6`,
+      [instrumentId, timeframe, opts.fromMs ?? null, opts.toMs ?? null, opts.afterMs ?? null, opts.limit + 1],
+    );
+    const hasNextPage = rows.length > opts.limit;
+    return {
+      rows: rows.slice(0, opts.limit).map((r) => ({ ts: r.t, open: r.o, high: r.h, low: r.l, close: r.c, volume: r.v })),
+      hasNextPage,
+    };
+  }
+
+  async count(instrumentId: number, timeframe: string, opts: { fromMs?: number; toMs?: number } = {}): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM bars WHERE instrument_id = $1 AND timeframe = $2
+         AND ($3::float8 IS NULL OR ts >= to_timestamp($3 / 1000.0))
+         AND ($4::float8 IS NULL OR ts <= to_timestamp($4 / 1000.0))`,
+      [instrumentId, timeframe, opts.fromMs ?? null, opts.toMs ?? null],
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /** Per (instrument, timeframe): count and time span. */
+  async seriesStats(): Promise<SeriesStats[]> {
+    const { rows } = await this.pool.query<{ instrument_id: number; timeframe: string; n: string; first: Date; last: Date }>(
+      `SELECT instrument_id, timeframe, count(*) AS n, min(ts) AS first, max(ts) AS last
+       FROM bars GROUP BY instrument_id, timeframe ORDER BY instrument_id, timeframe`,
+    );
+    return rows.map((r) => ({
+      instrumentId: r.instrument_id,
+      timeframe: r.timeframe,
+      barCount: Number(r.n),
+      firstBar: r.first,
+      lastBar: r.last,
+    }));
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * npm run bench:features — feature retrieval against the running engine over loopback.
+ *
+ * Starts what is missing (the local stack, the engine as its own process), makes sure the
+ * real market data from ../shared/data (or data/sample) is imported, then measures at
+ * concurrency 32:
+ *   - cold: first requests for (symbol, asOf) pairs never asked before (computed from bars);
+ *   - warm: repeated requests for a fixed working set (served by the in-process LRU);
+ *   - baseline: the prototype's way, in the same run and with the same requests — read the
+ *     bars up to asOf from PostgreSQL and compute, per request, no cache.
+ * Prints one JSON object on the last line. Stops only what it started.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { openRepositories } from '@tradeplane/db';
+import { runIngestion } from '@tradeplane/marketdata';
+import { dbConfigSchema, engineConfigSchema, generateSecret, loadConfig, sha256Hex } from '@tradeplane/platform';
+import { featureVectorAt } from '@tradeplane/quant';
+
+const repoRoot = path.resolve(import.meta.dirname, '../../..');
+const CONCURRENCY = 32;
+const WARM_REQUESTS = Number(process.env.BENCH_WARM_REQUESTS ?? 40_000);
+const COLD_REQUESTS = Number(process.env.BENCH_COLD_REQUESTS ?? 3_000);
+const BASELINE_REQUESTS = Number(process.env.BENCH_BASELINE_REQUESTS ?? 1_000);
+const log = (msg: string) => console.error(`[bench:features] ${msg}`);
+
+function percentiles(samples: number[]) {
+  const s = Float64Array.from(samples).sort();
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+  const round = (x: number) => Math.round(x * 1000) / 1000;
+  return { p50_ms: round(at(0.5)), p95_ms: round(at(0.95)), p99_ms: round(at(0.99)), max_ms: round(s[s.length - 1]!) };
+}
+
+async function runLoad<T>(requests: T[], send: (r: T) => Promise<string>) {
+  const latencies: number[] = [];
+  const sources: Record<string, number> = {};
+  let errors = 0;
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < requests.length) {
+        const r = requests[next++]!;
+        const t0 = performance.now();
+        try {
+          const source = await send(r);
+          sources[source] = (sources[source] ?? 0) + 1;
+        } catch {
+          errors++;
+        }
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { ...percentiles(latencies), throughput_per_s: Math.round(requests.length / seconds), errors, sources };
+}
+
+function stackUp(): boolean {
+  try {
+    execFileSync('bash', [path.join(repoRoot, 'infra/stack.sh'), 'status'], { stdio: 'ignore' });
+    return false;
+  } catch {
+    log('starting the local stack');
+    execFileSync('bash', [path.join(repoRoot, 'infra/stack.sh'), 'up'], { stdio: 'inherit' });
+    return true;
+  }
+}
+
+async function main() {
+  const startedStack = stackUp();
+  const env = { ...process.env, LOG_LEVEL: 'warn' };
+  const engineUrl = `http://127.0.0.1:${loadConfig(engineConfigSchema, env).ENGINE_PORT}`;
+  const repos = openRepositories({ url: loadConfig(dbConfigSchema, env).DATABASE_URL, poolMax: CONCURRENCY });
+  execFileSync(process.execPath, [path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), 'packages/db/src/migrate/cli.ts'], { cwd: repoRoot, stdio: 'ignore' });
+
+  // Real data: the daily universe and the 1-minute BTC candles.
+  const dataDir = existsSync(path.resolve(repoRoot, '../shared/data')) ? path.resolve(repoRoot, '../shared/data') : path.join(repoRoot, 'data/sample');
+  const files = ['daily/stock_prices.csv', 'daily/spy_prices.csv', 'daily/nvda-1999-2014.csv', 'intraday/UNITTEST_BTC-1m.json']
+    .map((f) => (dataDir.endsWith('sample') ? path.join(dataDir, path.basename(f)) : path.join(dataDir, f)));
+  for (const file of files) {
+    const run = await repos.ingestionRuns.create(file, null);
+    await runIngestion(repos, run.id, file);
+  }
+
+  let engine: ChildProcess | null = null;
+  const alive = await fetch(`${engineUrl}/healthz`).then(() => true, () => false);
+  if (!alive) {
+    log(`starting the engine at ${engineUrl}`);
+    engine = spawn(process.execPath, [path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), 'packages/engine/src/main.ts'], {
+      cwd: repoRoot,
+      env: { ...env, LEAKAGE_SAMPLE_RATE: '0.01' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    for (let i = 0; i < 240 && !(await fetch(`${engineUrl}/healthz`).then(() => true, () => false)); i++) {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  const { secret, displayPrefix } = generateSecret('key');
+  await repos.apiKeys.create({ name: 'bench:features', prefix: displayPrefix, keyHash: sha256Hex(secret), createdBy: null });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const fetchVector = (symbol: string, timeframe: string, asOf: number) =>
+    new Promise<string>((resolve, reject) => {
+      const req = http.get(`${engineUrl}/api/v1/features/${symbol}/${timeframe}?asOf=${asOf}`, { agent, headers: { 'x-api-key': secret } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          if (res.statusCode !== 200) return reject(new Error(`HTTP ${res.statusCode}`));
+          resolve((JSON.parse(Buffer.concat(chunks).toString()) as { source: string }).source);
+        });
+      });
+      req.on('error', reject);
+    });
+  // A new key becomes valid at the engine's next key refresh.
+  for (let i = 0; i < 160; i++) {
+    if (await fetchVector('SPY', '1d', Date.now()).then(() => true, () => false)) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+
+  // Requests: (symbol, timeframe, asOf at a real bar) drawn with a fixed seed.
+  const series: Array<{ symbol: string; timeframe: string; id: number; ts: Float64Array }> = [];
+  for (const inst of await repos.instruments.list()) {
+    for (const s of (await repos.bars.seriesStats()).filter((x) => x.instrumentId === inst.id && x.barCount > 100)) {
+      const cols = await repos.bars.loadColumns(inst.id, s.timeframe);
+      series.push({ symbol: inst.symbol, timeframe: s.timeframe, id: inst.id, ts: cols.ts });
+    }
+  }
+  let seed = 12345;
+  const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const draw = () => {
+    const s = series[Math.floor(rand() * series.length)]!;
+    return { ...s, asOf: s.ts[Math.floor(rand() * s.ts.length)]! };
+  };
+  const coldSet = Array.from({ length: COLD_REQUESTS }, draw);
+  const workingSet = Array.from({ length: 500 }, draw);
+
+  log(`cold: ${COLD_REQUESTS} first-time requests over ${series.length} series`);
+  const cold = await runLoad(coldSet, (r) => fetchVector(r.symbol, r.timeframe, r.asOf));
+  await runLoad(workingSet, (r) => fetchVector(r.symbol, r.timeframe, r.asOf)); // fill the working set
+  log(`warm: ${WARM_REQUESTS} requests over a working set of ${workingSet.length}`);
+  const warmRequests = Array.from({ length: WARM_REQUESTS }, (_, i) => workingSet[i % workingSet.length]!);
+  const warm = await runLoad(warmRequests, (r) => fetchVector(r.symbol, r.timeframe, r.asOf));
+
+  log(`baseline: ${BASELINE_REQUESTS} requests reading bars from PostgreSQL per request, no cache`);
+  const baseline = await runLoad(coldSet.slice(0, BASELINE_REQUESTS), async (r) => {
+    const bars = await repos.bars.loadColumns(r.id, r.timeframe, r.asOf);
+    featureVectorAt(bars, bars.ts.length - 1);
+    return 'postgres';
+  });
+
+  const metrics = await fetch(`${engineUrl}/metrics`).then((r) => r.text());
+  const rss = Number(/process_resident_memory_bytes(?:\{[^}]*\})? (\d+)/.exec(metrics)?.[1] ?? Number.NaN);
+  const warmHits = (warm.sources.lru ?? 0) + (warm.sources.redis ?? 0);
+
+  agent.destroy();
+  await repos.db.close();
+  if (engine) {
+    engine.kill('SIGTERM');
+    await new Promise((r) => engine!.once('exit', r));
+  }
+  if (startedStack) execFileSync('bash', [path.join(repoRoot, 'infra/stack.sh'), 'down'], { stdio: 'inherit' });
+
+  const result = {
+    benchmark: 'features',
+    concurrency: CONCURRENCY,
+    series: series.length,
+    warm_p50_ms: warm.p50_ms,
+    warm_p95_ms: warm.p95_ms,
+    warm_p99_ms: warm.p99_ms,
+    warm_throughput_per_s: warm.throughput_per_s,
+    warm_hit_rate: Math.round((warmHits / WARM_REQUESTS) * 10000) / 10000,
+    cold_p50_ms: cold.p50_ms,
+    cold_p95_ms: cold.p95_ms,
+    cold_p99_ms: cold.p99_ms,
+    cold_throughput_per_s: cold.throughput_per_s,
+    cold_sources: cold.sources,
+    baseline_p50_ms: baseline.p50_ms,
+    baseline_p95_ms: baseline.p95_ms,
+    baseline_p99_ms: baseline.p99_ms,
+    baseline_throughput_per_s: baseline.throughput_per_s,
+    speedup_warm_p95_vs_baseline: Math.round((baseline.p95_ms / warm.p95_ms) * 10) / 10,
+    speedup_cold_p95_vs_baseline: Math.round((baseline.p95_ms / cold.p95_ms) * 10) / 10,
+    errors: warm.errors + cold.errors + baseline.errors,
+    engine_rss_mb: Math.round(rss / 1048576),
+    engine: engine ? 'started by the benchmark' : 'already running',
+    goal_warm_p95_ms: 2,
+  };
+  console.log(JSON.stringify(result));
+}
+
+await main();

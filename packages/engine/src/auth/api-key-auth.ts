@@ -1,0 +1,46 @@
+import { sha256Hex } from '@tradeplane/platform';
+
+/**
+ * Holds the SHA-256 hashes of active API keys in memory (refreshed from the registry on an
+ * interval), so checking a key costs one hash and one Set lookup: no database on the path.
+ * If a refresh fails the previous set stays in force.
+ */
+export class ApiKeyAuthenticator {
+  private hashes = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  lastRefreshError: string | null = null;
+
+  constructor(private readonly load: () => Promise<string[]>) {}
+
+  async start(refreshMs: number): Promise<void> {
+    await this.refresh();
+    this.timer = setInterval(() => void this.refresh(), refreshMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  async refresh(): Promise<void> {
+    try {
+      this.hashes = new Set(await this.load());
+      this.lastRefreshError = null;
+    } catch (err) {
+      this.lastRefreshError = (err as Error).message;
+    }
+  }
+
+  /** The key from `x-api-key` or `Authorization: Bearer …`. */
+  static keyFrom(headers: Record<string, string | string[] | undefined>): string | null {
+    const direct = headers['x-api-key'];
+    if (typeof direct === 'string' && direct) return direct;
+    const auth = headers.authorization;
+    if (typeof auth === 'string' && auth.startsWith('Bearer ')) return auth.slice(7).trim() || null;
+    return null;
+  }
+
+  isValid(key: string): boolean {
+    return this.hashes.has(sha256Hex(key));
+  }
+}

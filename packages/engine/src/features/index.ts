@@ -1,0 +1,4 @@
+export * from './bar-store';
+export * from './feature-cache';
+export * from './feature-service';
+export * from './leakage-monitor';

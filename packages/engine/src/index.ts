@@ -1,0 +1,3 @@
+export * from './engine';
+export * from './features';
+export * from './auth/api-key-auth';

@@ -1,0 +1,85 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Logger, Registry } from '@tradeplane/platform';
+import { Histogram } from '@tradeplane/platform';
+import { ApiKeyAuthenticator } from './auth/api-key-auth';
+import { NoDataError, UnknownSymbolError, type FeatureService } from './features';
+import type { HealthReport } from '@tradeplane/platform';
+import { ParameterError, parseSymbol, parseTime, parseTimeframe } from './http/params';
+import { sendError, sendJson } from './http/responses';
+
+export interface EngineServerDeps {
+  features: FeatureService;
+  auth: ApiKeyAuthenticator;
+  health: () => Promise<HealthReport>;
+  metrics: Registry;
+  clock: () => number;
+  logger: Logger;
+}
+
+const FEATURES = /^\/api\/v1\/features\/([^/]+)\/([^/]+)(\/series)?\/?$/;
+
+/**
+ * The engine's HTTP surface. Plain node:http with a tiny router: the request path does a
+ * hash lookup for the key, a Map/LRU lookup for the features and one JSON serialisation.
+ */
+export function createEngineServer(deps: EngineServerDeps): Server {
+  const latency = new Histogram({
+    name: 'tp_engine_http_request_duration_seconds',
+    help: 'Engine HTTP request duration (server side)',
+    labelNames: ['route', 'status'],
+    buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.05, 0.25, 1],
+    registers: [deps.metrics],
+  });
+
+  async function route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<[string, number]> {
+    const path = url.pathname;
+    if (path === '/healthz') {
+      const report = await deps.health();
+      sendJson(res, report.ok ? 200 : 503, report);
+      return ['healthz', report.ok ? 200 : 503];
+    }
+    if (path === '/metrics') {
+      const body = await deps.metrics.metrics();
+      res.writeHead(200, { 'content-type': deps.metrics.contentType });
+      res.end(body);
+      return ['metrics', 200];
+    }
+    const match = FEATURES.exec(path);
+    if (!match) return ['unknown', sendError(res, 'NOT_FOUND', `no route for ${req.method} ${path}`)];
+    const routeName = match[3] ? 'features_series' : 'features';
+    if (req.method !== 'GET') return [routeName, sendError(res, 'METHOD_NOT_ALLOWED', 'use GET')];
+    const key = ApiKeyAuthenticator.keyFrom(req.headers);
+    if (!key || !deps.auth.isValid(key)) {
+      return [routeName, sendError(res, 'UNAUTHENTICATED', 'a valid API key is required (x-api-key header or Authorization: Bearer)')];
+    }
+    const symbol = parseSymbol(match[1]!);
+    const timeframe = parseTimeframe(decodeURIComponent(match[2]!));
+    const now = deps.clock();
+    if (match[3]) {
+      const from = parseTime('from', url.searchParams.get('from'), 0);
+      const to = parseTime('to', url.searchParams.get('to'), now);
+      if (from > to) throw new ParameterError('from', 'from must not be later than to');
+      sendJson(res, 200, await deps.features.series(symbol, timeframe, from, to));
+      return [routeName, 200];
+    }
+    const asOf = parseTime('asOf', url.searchParams.get('asOf'), now);
+    sendJson(res, 200, await deps.features.vector(symbol, timeframe, asOf));
+    return [routeName, 200];
+  }
+
+  return createServer((req, res) => {
+    const started = process.hrtime.bigint();
+    const url = new URL(req.url ?? '/', 'http://engine');
+    route(req, res, url)
+      .catch((err: unknown): [string, number] => {
+        if (err instanceof ParameterError) return ['invalid', sendError(res, 'INVALID_PARAMETER', err.message, err.field)];
+        if (err instanceof UnknownSymbolError) return ['features', sendError(res, 'UNKNOWN_SYMBOL', err.message, 'symbol')];
+        if (err instanceof NoDataError) return ['features', sendError(res, 'NO_DATA', err.message)];
+        deps.logger.error({ err, path: url.pathname }, 'engine request failed');
+        return ['error', sendError(res, 'INTERNAL', 'internal error')];
+      })
+      .then(([name, status]) => {
+        latency.observe({ route: name, status: String(status) }, Number(process.hrtime.bigint() - started) / 1e9);
+      });
+  });
+}

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+
+/** Thrown when the environment does not parse; names every bad variable. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID' as const;
+}
+
+/**
+ * Parse one concern's variables from an environment object. Each concern declares its own
+ * small zod schema with defaults, so processes load only what they use.
+ */
+export function loadConfig<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return result.data;
+}
+
+// 0 asks the OS for a free port (tests).
+const port = z.coerce.number().int().min(0).max(65535);
+
+/** PostgreSQL. */
+export const dbConfigSchema = z.object({
+  /** Connection URL of the application database. */
+  DATABASE_URL: z.string().url().default('postgresql://tradeplane:tradeplane@127.0.0.1:55432/tradeplane'),
+  /** Connections per process; writers queue behind the pool rather than open more. */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+});
+export type DbConfig = z.infer<typeof dbConfigSchema>;
+
+/** Redis: one instance for queues (noeviction + AOF), one for the feature cache (LRU). */
+export const redisConfigSchema = z.object({
+  REDIS_QUEUE_URL: z.string().url().default('redis://127.0.0.1:56379'),
+  REDIS_CACHE_URL: z.string().url().default('redis://127.0.0.1:56380'),
+});
+export type RedisConfig = z.infer<typeof redisConfigSchema>;
+
+/** Kafka. */
+export const kafkaConfigSchema = z.object({
+  /** Comma-separated host:port list. */
+  KAFKA_BROKERS: z.string().min(1).default('127.0.0.1:59092'),
+  KAFKA_CLIENT_ID: z.string().default('tradeplane'),
+});
+export type KafkaConfig = z.infer<typeof kafkaConfigSchema>;
+
+/** Engine process. */
+export const engineConfigSchema = z.object({
+  ENGINE_HOST: z.string().default('127.0.0.1'),
+  ENGINE_PORT: port.default(7070),
+  /** Feature cache TTL in Redis, seconds. */
+  FEATURE_CACHE_TTL_S: z.coerce.number().int().min(1).default(300),
+  /** Entries held by the in-process LRU in front of Redis. */
+  FEATURE_LRU_MAX: z.coerce.number().int().min(1).default(50_000),
+  /** Fraction of computed feature vectors re-checked for lookahead in production. */
+  LEAKAGE_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0.01),
+  /** Seconds between reloads of API key hashes from the database. */
+  API_KEY_REFRESH_S: z.coerce.number().int().min(1).default(30),
+});
+export type EngineConfig = z.infer<typeof engineConfigSchema>;
+
+/** Gateway process. */
+export const gatewayConfigSchema = z.object({
+  GATEWAY_HOST: z.string().default('127.0.0.1'),
+  GATEWAY_PORT: port.default(4000),
+  /** Base URL the gateway uses to call the engine. */
+  ENGINE_URL: z.string().url().default('http://127.0.0.1:7070'),
+  /** Secret the gateway presents to the engine; registered (hashed) at start. */
+  ENGINE_API_KEY: z.string().min(24).default('tp_local_gateway_key_change_me_0000'),
+  /** Seeded on first start when no admin exists. */
+  ADMIN_EMAIL: z.string().email().default('admin@tradeplane.local'),
+  ADMIN_PASSWORD: z.string().min(8).optional(),
+  SESSION_TTL_H: z.coerce.number().int().min(1).default(24),
+  /** Origins allowed to call the gateway with credentials (the console). */
+  WEB_ORIGINS: z.string().default('http://localhost:3000,http://127.0.0.1:3000'),
+  /** Directories that the importData mutation may read from (comma separated). */
+  DATA_IMPORT_ROOTS: z.string().default(''),
+  /** Cookie `Secure` flag; off for http://localhost. */
+  COOKIE_SECURE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+});
+export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+
+/** Workers process. */
+export const workersConfigSchema = z.object({
+  WORKERS_METRICS_PORT: port.default(9464),
+  WORKERS_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+});
+export type WorkersConfig = z.infer<typeof workersConfigSchema>;
+
+/** Logging. */
+export const logConfigSchema = z.object({
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+});

@@ -1,0 +1,33 @@
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+/** Secrets never reach a log line, whatever object they travel in. */
+const redactPaths = [
+  'password',
+  '*.password',
+  'passwordHash',
+  '*.passwordHash',
+  'apiKey',
+  '*.apiKey',
+  'token',
+  '*.token',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers["x-api-key"]',
+];
+
+/** One structured JSON logger per process; areas take scoped children (`logger.child({scope})`). */
+export function createLogger(service: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {
+  return pino({
+    name: service,
+    level,
+    base: { service },
+    redact: { paths: redactPaths, censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  });
+}
+
+export function scoped(logger: Logger, scope: string): Logger {
+  return logger.child({ scope });
+}

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# `npm start`: the whole platform on this machine. Brings up PostgreSQL, Redis and Kafka
+# (installing what is missing), migrates, imports the bundled sample data when the database
+# is empty, builds the console once, and starts engine, gateway, workers and web.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+load_env
+
+export DATABASE_URL="${DATABASE_URL:-postgresql://tradeplane:tradeplane@127.0.0.1:55432/tradeplane}"
+export ENGINE_PORT="${ENGINE_PORT:-7070}" GATEWAY_PORT="${GATEWAY_PORT:-4000}" WEB_PORT="${WEB_PORT:-3000}"
+export WORKERS_METRICS_PORT="${WORKERS_METRICS_PORT:-9464}"
+export ENGINE_URL="${ENGINE_URL:-http://127.0.0.1:$ENGINE_PORT}"
+export GATEWAY_URL="${GATEWAY_URL:-http://127.0.0.1:$GATEWAY_PORT}"
+export NEXT_PUBLIC_GATEWAY_WS_PORT="$GATEWAY_PORT"
+export WEB_ORIGINS="${WEB_ORIGINS:-http://localhost:$WEB_PORT,http://127.0.0.1:$WEB_PORT}"
+export ADMIN_EMAIL="${ADMIN_EMAIL:-admin@tradeplane.local}"
+# First sign-in: ADMIN_PASSWORD from the environment, else one generated once for this checkout.
+if [ -z "${ADMIN_PASSWORD:-}" ]; then
+  [ -f "$APP_DIR/admin-password" ] || (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$APP_DIR/admin-password")
+  ADMIN_PASSWORD="$(cat "$APP_DIR/admin-password")"
+fi
+export ADMIN_PASSWORD
+
+bash "$REPO_ROOT/infra/stack.sh" up || die "the local stack did not come up (see above)"
+ensure_node_modules
+ensure_prisma_client
+(cd "$REPO_ROOT" && npx --no-install tsx packages/db/src/migrate/cli.ts) || die "migrations failed"
+
+instruments="$(psql "$DATABASE_URL" -Atc 'SELECT count(*) FROM instruments' 2>/dev/null || echo 0)"
+if [ "$instruments" = "0" ]; then
+  say "empty database: importing the bundled sample data (data/sample)"
+  (cd "$REPO_ROOT" && npx --no-install tsx apps/cli/src/main.ts data import data/sample --quiet) || die "sample import failed"
+fi
+
+# The console is built once per change of its sources or of the build-time settings.
+export NEXT_DIST_DIR="${NEXT_DIST_DIR:-.next}"
+web_stamp="$REPO_ROOT/apps/web/$NEXT_DIST_DIR/.tp-build-hash"
+web_hash="$( (cd "$REPO_ROOT" && echo "$GATEWAY_URL $NEXT_PUBLIC_GATEWAY_WS_PORT" &&
+  find apps/web -path 'apps/web/.next*' -prune -o -path apps/web/node_modules -prune -o -path apps/web/test-results -prune -o -type f -print |
+  sort | xargs sha256sum) | sha256sum | cut -d' ' -f1)"
+if [ ! -f "$web_stamp" ] || [ "$(cat "$web_stamp")" != "$web_hash" ]; then
+  say "building the console (next build)"
+  (cd "$REPO_ROOT/apps/web" && npx --no-install next build >"$LOG_DIR/web-build.log" 2>&1) || { tail -n 40 "$LOG_DIR/web-build.log"; die "console build failed"; }
+  echo "$web_hash" > "$web_stamp"
+fi
+
+start_service engine npx --no-install tsx packages/engine/src/main.ts
+wait_http engine "http://127.0.0.1:$ENGINE_PORT/metrics" 60
+start_service gateway npx --no-install tsx apps/gateway/src/main.ts
+wait_http gateway "http://127.0.0.1:$GATEWAY_PORT/metrics" 60
+start_service workers npx --no-install tsx apps/workers/src/main.ts
+wait_http workers "http://127.0.0.1:$WORKERS_METRICS_PORT/healthz" 60
+start_service web bash -c "cd apps/web && exec npx --no-install next start -p $WEB_PORT -H 127.0.0.1"
+wait_http web "http://127.0.0.1:$WEB_PORT/login" 60
+
+cat <<MSG
+
+  Tradeplane is running.
+    console   http://localhost:$WEB_PORT        (sign in: $ADMIN_EMAIL, password in $APP_DIR/admin-password or ADMIN_PASSWORD)
+    GraphQL   http://127.0.0.1:$GATEWAY_PORT/graphql
+    engine    http://127.0.0.1:$ENGINE_PORT   (GET /api/v1/features/SPY/1d, API key: npx tradeplane apikey create --name me)
+    metrics   engine :$ENGINE_PORT/metrics, gateway :$GATEWAY_PORT/metrics, workers :$WORKERS_METRICS_PORT/metrics
+    logs      $LOG_DIR
+  Stop everything with: npm stop
+
+MSG

@@ -1,0 +1,31 @@
+import { defineConfig } from 'vitest/config';
+
+const exclude = ['**/node_modules/**', '**/.next/**', 'apps/web/e2e/**', '.stack/**'];
+
+// Two projects: fast pure tests, and integration tests that talk to the real local stack
+// (PostgreSQL, Redis, Kafka from infra/). Integration files run one at a time because some
+// of them stop and restart stack components.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['packages/**/*.test.ts', 'apps/**/*.test.ts'],
+          exclude: [...exclude, '**/*.integration.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['packages/**/*.integration.test.ts', 'apps/**/*.integration.test.ts'],
+          exclude,
+          globalSetup: ['test/integration-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
