@@ -42,13 +42,25 @@ export default tseslint.config(
     ignores: ['packages/quant/src/**/*.test.ts', 'packages/quant/src/**/testing/**'],
     rules: {
       // The quant core is pure: no I/O, no environment, no wall clock.
-      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', 'fs', 'path', 'http', 'net'], message: 'packages/quant is pure: no I/O.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', 'fs', 'path', 'http', 'net'], message: 'packages/quant is pure: no I/O.' },
+          ],
+        },
+      ],
       'no-restricted-properties': [
         'error',
         { object: 'process', property: 'env', message: 'packages/quant takes configuration as arguments.' },
         { object: 'Date', property: 'now', message: 'packages/quant takes time as an argument.' },
       ],
     },
+  },
+  {
+    // Tests read untyped JSON responses; `any` there is honest.
+    files: ['**/*.test.ts', '**/e2e/**', '**/bench/**'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
     files: ['apps/web/**/*.{ts,tsx}'],

@@ -7,7 +7,8 @@ export const repoRoot = path.resolve(import.meta.dirname, '..');
 export const sharedData = path.resolve(repoRoot, '../shared/data');
 
 export const testEnv: Record<string, string> = {
-  DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'postgresql://tradeplane:tradeplane@127.0.0.1:55432/tradeplane_test',
+  DATABASE_URL:
+    process.env.TEST_DATABASE_URL ?? 'postgresql://tradeplane:tradeplane@127.0.0.1:55432/tradeplane_test',
   REDIS_QUEUE_URL: process.env.REDIS_QUEUE_URL ?? 'redis://127.0.0.1:56379',
   REDIS_CACHE_URL: process.env.REDIS_CACHE_URL ?? 'redis://127.0.0.1:56380',
   KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:59092',
@@ -15,5 +16,8 @@ export const testEnv: Record<string, string> = {
 };
 
 export function stack(action: 'up' | 'down', component: 'postgres' | 'redis' | 'kafka'): void {
-  execFileSync('bash', [path.join(repoRoot, 'infra/stack.sh'), action, component], { stdio: 'pipe', timeout: 120_000 });
+  execFileSync('bash', [path.join(repoRoot, 'infra/stack.sh'), action, component], {
+    stdio: 'pipe',
+    timeout: 120_000,
+  });
 }

@@ -4,7 +4,9 @@ import { registerDataImport } from './commands/data-import.command';
 import { registerUsers } from './commands/users.command';
 
 const program = new Command('tradeplane')
-  .description('Tradeplane command line: import market data, manage users and API keys.\nConfiguration comes from the environment (see .env.example).')
+  .description(
+    'Tradeplane command line: import market data, manage users and API keys.\nConfiguration comes from the environment (see .env.example).',
+  )
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 

@@ -99,13 +99,22 @@ export async function startGateway(
   };
 
   // The gateway's own engine key is configured, and registered here by hash.
-  await repos.apiKeys.ensure({ name: 'gateway (service)', prefix: config.ENGINE_API_KEY.slice(0, 12), keyHash: sha256Hex(config.ENGINE_API_KEY) });
+  await repos.apiKeys.ensure({
+    name: 'gateway (service)',
+    prefix: config.ENGINE_API_KEY.slice(0, 12),
+    keyHash: sha256Hex(config.ENGINE_API_KEY),
+  });
   let generatedAdminPassword: string | null = null;
-  const adminPassword = config.ADMIN_PASSWORD ?? (generatedAdminPassword = (await import('node:crypto')).randomBytes(12).toString('base64url'));
+  const adminPassword =
+    config.ADMIN_PASSWORD ??
+    (generatedAdminPassword = (await import('node:crypto')).randomBytes(12).toString('base64url'));
   const seeded = await services.sessions.seedAdmin(config.ADMIN_EMAIL, adminPassword);
   if (seeded) {
     await repos.audit.append({ actor: 'system', action: 'user.seed_admin', target: config.ADMIN_EMAIL });
-    logger.info({ email: config.ADMIN_EMAIL, passwordFrom: config.ADMIN_PASSWORD ? 'ADMIN_PASSWORD' : 'generated' }, 'admin user seeded');
+    logger.info(
+      { email: config.ADMIN_EMAIL, passwordFrom: config.ADMIN_PASSWORD ? 'ADMIN_PASSWORD' : 'generated' },
+      'admin user seeded',
+    );
   } else generatedAdminPassword = null;
 
   const schema = buildSchema();
@@ -145,13 +154,24 @@ export async function startGateway(
     formatError: formatError(logger),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+      {
+        async serverWillStart() {
+          return {
+            async drainServer() {
+              await wsCleanup.dispose();
+            },
+          };
+        },
+      },
       {
         async requestDidStart() {
           const started = performance.now();
           return {
             async willSendResponse(rc) {
-              requestDuration.observe({ operation: rc.operationName ?? 'anonymous' }, (performance.now() - started) / 1000);
+              requestDuration.observe(
+                { operation: rc.operationName ?? 'anonymous' },
+                (performance.now() - started) / 1000,
+              );
             },
           };
         },

@@ -6,7 +6,9 @@ try {
   const gateway = await startGateway(process.env, logger);
   if (gateway.generatedAdminPassword) {
     // Printed once, at the first start, so the first person can sign in.
-    console.log(`\n  First sign-in: ${process.env.ADMIN_EMAIL ?? 'admin@tradeplane.local'} / ${gateway.generatedAdminPassword}\n`);
+    console.log(
+      `\n  First sign-in: ${process.env.ADMIN_EMAIL ?? 'admin@tradeplane.local'} / ${gateway.generatedAdminPassword}\n`,
+    );
   }
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');

@@ -33,7 +33,10 @@ test('signing in shows the instruments and the SPY chart with real bars and feat
   const panel = page.getByTestId('feature-panel');
   await expect(panel).toContainText('rsi14');
   await expect(panel).toContainText('2018-04-11');
-  await page.screenshot({ path: `${process.env.E2E_OUTPUT_DIR ?? 'test-results'}/data-spy.png`, fullPage: true });
+  await page.screenshot({
+    path: `${process.env.E2E_OUTPUT_DIR ?? 'test-results'}/data-spy.png`,
+    fullPage: true,
+  });
 });
 
 test('sections that are not built yet say so plainly', async ({ page }) => {

@@ -41,7 +41,8 @@ export async function startWorkers(
   const publisher = createQueueConnection(redisConfig.REDIS_QUEUE_URL);
   const redisCache = createCacheConnection(redisConfig.REDIS_CACHE_URL);
   for (const r of [connection, publisher, redisCache]) r.on('error', () => undefined);
-  const publish = (channel: string, message: unknown) => publisher.publish(channel, JSON.stringify(message)).then(() => undefined);
+  const publish = (channel: string, message: unknown) =>
+    publisher.publish(channel, JSON.stringify(message)).then(() => undefined);
 
   const metrics = createMetricsRegistry('workers');
   const jobsTotal = new Counter({
@@ -62,9 +63,13 @@ export async function startWorkers(
           void job.updateProgress(p);
           void publish(channels.ingestionProgress, p).catch(() => undefined);
         },
-        onSeriesUpdated: (symbol, timeframe) => publish(channels.barsUpdated, { symbol, timeframe }).catch(() => undefined),
+        onSeriesUpdated: (symbol, timeframe) =>
+          publish(channels.barsUpdated, { symbol, timeframe }).catch(() => undefined),
       });
-      log.info({ inserted: run.rowsInserted, updated: run.rowsUpdated, rejected: run.rowsRejected }, 'import finished');
+      log.info(
+        { inserted: run.rowsInserted, updated: run.rowsUpdated, rejected: run.rowsRejected },
+        'import finished',
+      );
       return { inserted: run.rowsInserted, updated: run.rowsUpdated, rejected: run.rowsRejected };
     },
     { concurrency: 1 },
@@ -88,7 +93,9 @@ export async function startWorkers(
         },
         async (done, total, symbol) => {
           await job.updateProgress({ done, total, symbol });
-          await publish(channels.featureBackfillProgress, { jobId: job.id, done, total, symbol }).catch(() => undefined);
+          await publish(channels.featureBackfillProgress, { jobId: job.id, done, total, symbol }).catch(
+            () => undefined,
+          );
         },
       ),
     { concurrency: config.WORKERS_CONCURRENCY },
@@ -115,7 +122,9 @@ export async function startWorkers(
       res.writeHead(404).end();
     }
   });
-  await new Promise<void>((resolve) => metricsServer.listen(config.WORKERS_METRICS_PORT, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) =>
+    metricsServer.listen(config.WORKERS_METRICS_PORT, '127.0.0.1', resolve),
+  );
   const metricsUrl = `http://127.0.0.1:${(metricsServer.address() as AddressInfo).port}`;
   logger.info({ metricsUrl, queues: ['data-import', 'feature-backfill'] }, 'workers started');
 

@@ -16,7 +16,9 @@ describe('prisma/schema.prisma against the migrated database', () => {
 
   it('reports a column the schema adds but no migration created', async () => {
     const altered = schema.replace('  description String?\n', '  description String?\n  sector String?\n');
-    expect(await findSchemaDrift(altered, db.pool)).toEqual(['column instruments.sector: missing in database']);
+    expect(await findSchemaDrift(altered, db.pool)).toEqual([
+      'column instruments.sector: missing in database',
+    ]);
   });
 
   it('reports a type or nullability mismatch', async () => {

@@ -16,7 +16,13 @@ import http from 'node:http';
 import path from 'node:path';
 import { openRepositories } from '@tradeplane/db';
 import { runIngestion } from '@tradeplane/marketdata';
-import { dbConfigSchema, engineConfigSchema, generateSecret, loadConfig, sha256Hex } from '@tradeplane/platform';
+import {
+  dbConfigSchema,
+  engineConfigSchema,
+  generateSecret,
+  loadConfig,
+  sha256Hex,
+} from '@tradeplane/platform';
 import { featureVectorAt } from '@tradeplane/quant';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
@@ -30,7 +36,12 @@ function percentiles(samples: number[]) {
   const s = Float64Array.from(samples).sort();
   const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
   const round = (x: number) => Math.round(x * 1000) / 1000;
-  return { p50_ms: round(at(0.5)), p95_ms: round(at(0.95)), p99_ms: round(at(0.99)), max_ms: round(s[s.length - 1]!) };
+  return {
+    p50_ms: round(at(0.5)),
+    p95_ms: round(at(0.95)),
+    p99_ms: round(at(0.99)),
+    max_ms: round(s[s.length - 1]!),
+  };
 }
 
 async function runLoad<T>(requests: T[], send: (r: T) => Promise<string>) {
@@ -55,7 +66,12 @@ async function runLoad<T>(requests: T[], send: (r: T) => Promise<string>) {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  return { ...percentiles(latencies), throughput_per_s: Math.round(requests.length / seconds), errors, sources };
+  return {
+    ...percentiles(latencies),
+    throughput_per_s: Math.round(requests.length / seconds),
+    errors,
+    sources,
+  };
 }
 
 function stackUp(): boolean {
@@ -74,62 +90,104 @@ async function main() {
   const env = { ...process.env, LOG_LEVEL: 'warn' };
   const engineUrl = `http://127.0.0.1:${loadConfig(engineConfigSchema, env).ENGINE_PORT}`;
   const repos = openRepositories({ url: loadConfig(dbConfigSchema, env).DATABASE_URL, poolMax: CONCURRENCY });
-  execFileSync(process.execPath, [path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), 'packages/db/src/migrate/cli.ts'], { cwd: repoRoot, stdio: 'ignore' });
+  execFileSync(
+    process.execPath,
+    [path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), 'packages/db/src/migrate/cli.ts'],
+    { cwd: repoRoot, stdio: 'ignore' },
+  );
 
   // Real data: the daily universe and the 1-minute BTC candles.
-  const dataDir = existsSync(path.resolve(repoRoot, '../shared/data')) ? path.resolve(repoRoot, '../shared/data') : path.join(repoRoot, 'data/sample');
-  const files = ['daily/stock_prices.csv', 'daily/spy_prices.csv', 'daily/nvda-1999-2014.csv', 'intraday/UNITTEST_BTC-1m.json']
-    .map((f) => (dataDir.endsWith('sample') ? path.join(dataDir, path.basename(f)) : path.join(dataDir, f)));
+  const dataDir = existsSync(path.resolve(repoRoot, '../shared/data'))
+    ? path.resolve(repoRoot, '../shared/data')
+    : path.join(repoRoot, 'data/sample');
+  const files = [
+    'daily/stock_prices.csv',
+    'daily/spy_prices.csv',
+    'daily/nvda-1999-2014.csv',
+    'intraday/UNITTEST_BTC-1m.json',
+  ].map((f) => (dataDir.endsWith('sample') ? path.join(dataDir, path.basename(f)) : path.join(dataDir, f)));
   for (const file of files) {
     const run = await repos.ingestionRuns.create(file, null);
     await runIngestion(repos, run.id, file);
   }
 
   let engine: ChildProcess | null = null;
-  const alive = await fetch(`${engineUrl}/healthz`).then(() => true, () => false);
+  const alive = await fetch(`${engineUrl}/healthz`).then(
+    () => true,
+    () => false,
+  );
   if (!alive) {
     log(`starting the engine at ${engineUrl}`);
-    engine = spawn(process.execPath, [path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), 'packages/engine/src/main.ts'], {
-      cwd: repoRoot,
-      env: { ...env, LEAKAGE_SAMPLE_RATE: '0.01' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
-    for (let i = 0; i < 240 && !(await fetch(`${engineUrl}/healthz`).then(() => true, () => false)); i++) {
+    engine = spawn(
+      process.execPath,
+      [path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), 'packages/engine/src/main.ts'],
+      {
+        cwd: repoRoot,
+        env: { ...env, LEAKAGE_SAMPLE_RATE: '0.01' },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
+    for (
+      let i = 0;
+      i < 240 &&
+      !(await fetch(`${engineUrl}/healthz`).then(
+        () => true,
+        () => false,
+      ));
+      i++
+    ) {
       await new Promise((r) => setTimeout(r, 250));
     }
   }
 
   const { secret, displayPrefix } = generateSecret('key');
-  await repos.apiKeys.create({ name: 'bench:features', prefix: displayPrefix, keyHash: sha256Hex(secret), createdBy: null });
+  await repos.apiKeys.create({
+    name: 'bench:features',
+    prefix: displayPrefix,
+    keyHash: sha256Hex(secret),
+    createdBy: null,
+  });
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const fetchVector = (symbol: string, timeframe: string, asOf: number) =>
     new Promise<string>((resolve, reject) => {
-      const req = http.get(`${engineUrl}/api/v1/features/${symbol}/${timeframe}?asOf=${asOf}`, { agent, headers: { 'x-api-key': secret } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          if (res.statusCode !== 200) return reject(new Error(`HTTP ${res.statusCode}`));
-          resolve((JSON.parse(Buffer.concat(chunks).toString()) as { source: string }).source);
-        });
-      });
+      const req = http.get(
+        `${engineUrl}/api/v1/features/${symbol}/${timeframe}?asOf=${asOf}`,
+        { agent, headers: { 'x-api-key': secret } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            if (res.statusCode !== 200) return reject(new Error(`HTTP ${res.statusCode}`));
+            resolve((JSON.parse(Buffer.concat(chunks).toString()) as { source: string }).source);
+          });
+        },
+      );
       req.on('error', reject);
     });
   // A new key becomes valid at the engine's next key refresh.
   for (let i = 0; i < 160; i++) {
-    if (await fetchVector('SPY', '1d', Date.now()).then(() => true, () => false)) break;
+    if (
+      await fetchVector('SPY', '1d', Date.now()).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
     await new Promise((r) => setTimeout(r, 250));
   }
 
   // Requests: (symbol, timeframe, asOf at a real bar) drawn with a fixed seed.
   const series: Array<{ symbol: string; timeframe: string; id: number; ts: Float64Array }> = [];
   for (const inst of await repos.instruments.list()) {
-    for (const s of (await repos.bars.seriesStats()).filter((x) => x.instrumentId === inst.id && x.barCount > 100)) {
+    for (const s of (await repos.bars.seriesStats()).filter(
+      (x) => x.instrumentId === inst.id && x.barCount > 100,
+    )) {
       const cols = await repos.bars.loadColumns(inst.id, s.timeframe);
       series.push({ symbol: inst.symbol, timeframe: s.timeframe, id: inst.id, ts: cols.ts });
     }
   }
   let seed = 12345;
-  const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  const rand = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
   const draw = () => {
     const s = series[Math.floor(rand() * series.length)]!;
     return { ...s, asOf: s.ts[Math.floor(rand() * s.ts.length)]! };
@@ -161,7 +219,8 @@ async function main() {
     engine.kill('SIGTERM');
     await new Promise((r) => engine!.once('exit', r));
   }
-  if (startedStack) execFileSync('bash', [path.join(repoRoot, 'infra/stack.sh'), 'down'], { stdio: 'inherit' });
+  if (startedStack)
+    execFileSync('bash', [path.join(repoRoot, 'infra/stack.sh'), 'down'], { stdio: 'inherit' });
 
   const result = {
     benchmark: 'features',

@@ -40,7 +40,11 @@ export async function startEngine(
   const log = scoped(logger, 'engine');
   const clock = () => Date.now();
 
-  const repos = openRepositories({ url: dbConfig.DATABASE_URL, poolMax: dbConfig.DATABASE_POOL_MAX, connectTimeoutMs: 2000 });
+  const repos = openRepositories({
+    url: dbConfig.DATABASE_URL,
+    poolMax: dbConfig.DATABASE_POOL_MAX,
+    connectTimeoutMs: 2000,
+  });
   const redisCache = createCacheConnection(redisConfig.REDIS_CACHE_URL);
   redisCache.on('error', () => undefined); // outages are handled per call (FeatureCache)
   const subscriber = createQueueConnection(redisConfig.REDIS_QUEUE_URL, { lazyConnect: false });
@@ -121,7 +125,10 @@ export async function startEngine(
         return `${features.served.lru} lru / ${features.served.redis} redis / ${features.served.compute} computed`;
       }),
       probe('feature-leakage', async () => {
-        if (leakage.alarms.length > 0) throw new Error(`${leakage.alarms.length} lookahead alarm(s); latest on ${leakage.alarms.at(-1)!.feature}`);
+        if (leakage.alarms.length > 0)
+          throw new Error(
+            `${leakage.alarms.length} lookahead alarm(s); latest on ${leakage.alarms.at(-1)!.feature}`,
+          );
         return `${leakage.checked} sampled vectors checked`;
       }),
     ]);

@@ -50,7 +50,14 @@ export function createEngineServer(deps: EngineServerDeps): Server {
     if (req.method !== 'GET') return [routeName, sendError(res, 'METHOD_NOT_ALLOWED', 'use GET')];
     const key = ApiKeyAuthenticator.keyFrom(req.headers);
     if (!key || !deps.auth.isValid(key)) {
-      return [routeName, sendError(res, 'UNAUTHENTICATED', 'a valid API key is required (x-api-key header or Authorization: Bearer)')];
+      return [
+        routeName,
+        sendError(
+          res,
+          'UNAUTHENTICATED',
+          'a valid API key is required (x-api-key header or Authorization: Bearer)',
+        ),
+      ];
     }
     const symbol = parseSymbol(match[1]!);
     const timeframe = parseTimeframe(decodeURIComponent(match[2]!));
@@ -72,14 +79,19 @@ export function createEngineServer(deps: EngineServerDeps): Server {
     const url = new URL(req.url ?? '/', 'http://engine');
     route(req, res, url)
       .catch((err: unknown): [string, number] => {
-        if (err instanceof ParameterError) return ['invalid', sendError(res, 'INVALID_PARAMETER', err.message, err.field)];
-        if (err instanceof UnknownSymbolError) return ['features', sendError(res, 'UNKNOWN_SYMBOL', err.message, 'symbol')];
+        if (err instanceof ParameterError)
+          return ['invalid', sendError(res, 'INVALID_PARAMETER', err.message, err.field)];
+        if (err instanceof UnknownSymbolError)
+          return ['features', sendError(res, 'UNKNOWN_SYMBOL', err.message, 'symbol')];
         if (err instanceof NoDataError) return ['features', sendError(res, 'NO_DATA', err.message)];
         deps.logger.error({ err, path: url.pathname }, 'engine request failed');
         return ['error', sendError(res, 'INTERNAL', 'internal error')];
       })
       .then(([name, status]) => {
-        latency.observe({ route: name, status: String(status) }, Number(process.hrtime.bigint() - started) / 1e9);
+        latency.observe(
+          { route: name, status: String(status) },
+          Number(process.hrtime.bigint() - started) / 1e9,
+        );
       });
   });
 }

@@ -27,8 +27,16 @@ beforeAll(async () => {
   }
   const { secret, displayPrefix } = generateSecret('key');
   apiKey = secret;
-  await repos.apiKeys.create({ name: 'features test', prefix: displayPrefix, keyHash: sha256Hex(secret), createdBy: null });
-  engine = await startEngine({ ...testEnv, ENGINE_PORT: '0', LEAKAGE_SAMPLE_RATE: '1' }, createLogger('engine-test', 'silent'));
+  await repos.apiKeys.create({
+    name: 'features test',
+    prefix: displayPrefix,
+    keyHash: sha256Hex(secret),
+    createdBy: null,
+  });
+  engine = await startEngine(
+    { ...testEnv, ENGINE_PORT: '0', LEAKAGE_SAMPLE_RATE: '1' },
+    createLogger('engine-test', 'silent'),
+  );
 });
 
 afterAll(async () => {
@@ -66,9 +74,14 @@ describe('GET /api/v1/features/{symbol}/{timeframe}', () => {
     expect(first.body.values.volumeZ20).toEqual(expect.any(Number));
 
     await new Promise((r) => setTimeout(r, 50)); // the Redis write is fire-and-forget
-    const other = await startEngine({ ...testEnv, ENGINE_PORT: '0' }, createLogger('engine-test-2', 'silent'));
+    const other = await startEngine(
+      { ...testEnv, ENGINE_PORT: '0' },
+      createLogger('engine-test-2', 'silent'),
+    );
     try {
-      const res = await fetch(`${other.url}/api/v1/features/NVDA/1d?asOf=2010-06-01`, { headers: { 'x-api-key': apiKey } });
+      const res = await fetch(`${other.url}/api/v1/features/NVDA/1d?asOf=2010-06-01`, {
+        headers: { 'x-api-key': apiKey },
+      });
       const body = (await res.json()) as Record<string, any>;
       expect(body.source).toBe('redis');
       expect(body.values).toEqual(first.body.values);
@@ -92,7 +105,10 @@ describe('GET /api/v1/features/{symbol}/{timeframe}', () => {
   });
 
   it('returns 400 naming the bad parameter', async () => {
-    expect((await get('/api/v1/features/SPY/2w')).body.error).toMatchObject({ code: 'INVALID_PARAMETER', field: 'timeframe' });
+    expect((await get('/api/v1/features/SPY/2w')).body.error).toMatchObject({
+      code: 'INVALID_PARAMETER',
+      field: 'timeframe',
+    });
     expect((await get('/api/v1/features/SPY/1d?asOf=tomorrow')).body.error).toMatchObject({ field: 'asOf' });
     expect((await get('/api/v1/features/SPY/1d?asOf=tomorrow')).status).toBe(400);
     expect((await get('/api/v1/features/S%20P%20Y/1d')).body.error).toMatchObject({ field: 'symbol' });

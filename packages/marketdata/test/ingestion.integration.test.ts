@@ -17,7 +17,9 @@ async function barCount(): Promise<number> {
 async function importOnce(target: string) {
   const run = await repos.ingestionRuns.create(target, null);
   const updated: string[] = [];
-  const finished = await runIngestion(repos, run.id, target, { onSeriesUpdated: (s, tf) => void updated.push(`${s}/${tf}`) });
+  const finished = await runIngestion(repos, run.id, target, {
+    onSeriesUpdated: (s, tf) => void updated.push(`${s}/${tf}`),
+  });
   return { finished, updated };
 }
 
@@ -43,10 +45,17 @@ describe('importing ../shared/data into PostgreSQL', () => {
     const firstLine = (await readFile(path.join(sharedData, 'daily/spy_prices.csv'), 'utf8')).split('\n')[1]!;
     expect(spyBars.rows[0]!.close).toBeCloseTo(Number(firstLine.split(',')[1]), 9);
     const fb = (await repos.instruments.findBySymbol('FB'))!;
-    expect(new Date((await repos.bars.page(fb.id, '1d', { limit: 1 })).rows[0]!.ts).toISOString().slice(0, 10)).toBe('2012-05-18');
+    expect(
+      new Date((await repos.bars.page(fb.id, '1d', { limit: 1 })).rows[0]!.ts).toISOString().slice(0, 10),
+    ).toBe('2012-05-18');
 
     const second = await importOnce(sharedData);
-    expect(second.finished).toMatchObject({ status: 'succeeded', rowsInserted: 0, rowsUpdated: 0, rowsRead: first.finished.rowsRead });
+    expect(second.finished).toMatchObject({
+      status: 'succeeded',
+      rowsInserted: 0,
+      rowsUpdated: 0,
+      rowsRead: first.finished.rowsRead,
+    });
     expect(second.updated).toEqual([]); // nothing changed: no cache invalidation either
     expect(await barCount()).toBe(198_936);
   });
@@ -54,7 +63,15 @@ describe('importing ../shared/data into PostgreSQL', () => {
   it('keeps the good rows of a file with bad ones and reports each bad row with file, line and reason', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'tp-ingest-'));
     const real = (await readFile(path.join(sharedData, 'daily/nvda-1999-2014.csv'), 'utf8')).split('\n');
-    const lines = [real[0], real[1], real[2], '2099-13-40,1,2,1,1,1,100', real[3], `${real[4]!.split(',')[0]},abc,1,1,1,1,5`, real[5]];
+    const lines = [
+      real[0],
+      real[1],
+      real[2],
+      '2099-13-40,1,2,1,1,1,100',
+      real[3],
+      `${real[4]!.split(',')[0]},abc,1,1,1,1,5`,
+      real[5],
+    ];
     const file = path.join(dir, 'zzbad-2000.csv');
     await writeFile(file, lines.join('\n') + '\n');
 

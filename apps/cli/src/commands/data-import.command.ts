@@ -2,7 +2,13 @@ import path from 'node:path';
 import { channels, type IngestionProgress } from '@tradeplane/contracts';
 import { openRepositories } from '@tradeplane/db';
 import { runIngestion } from '@tradeplane/marketdata';
-import { createQueueConnection, dbConfigSchema, JobQueue, loadConfig, redisConfigSchema } from '@tradeplane/platform';
+import {
+  createQueueConnection,
+  dbConfigSchema,
+  JobQueue,
+  loadConfig,
+  redisConfigSchema,
+} from '@tradeplane/platform';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 
@@ -17,11 +23,17 @@ export function registerDataImport(data: Command): void {
     .argument('<path>', 'file or directory to import')
     .option('--enqueue', 'hand the import to the workers (BullMQ) instead of running it here')
     .option('--quiet', 'no progress bar')
-    .addHelpText('after', '\nExamples:\n  tradeplane data import ../shared/data\n  tradeplane data import data/sample/spy_prices.csv --enqueue')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  tradeplane data import ../shared/data\n  tradeplane data import data/sample/spy_prices.csv --enqueue',
+    )
     .action(async (target: string, opts: { enqueue?: boolean; quiet?: boolean }) => {
       const resolved = path.resolve(target);
       const repos = openRepositories({ url: loadConfig(dbConfigSchema).DATABASE_URL, poolMax: 4 });
-      const redis = createQueueConnection(loadConfig(redisConfigSchema).REDIS_QUEUE_URL, { enableOfflineQueue: false, lazyConnect: true });
+      const redis = createQueueConnection(loadConfig(redisConfigSchema).REDIS_QUEUE_URL, {
+        enableOfflineQueue: false,
+        lazyConnect: true,
+      });
       redis.on('error', () => undefined);
       await redis.connect().catch(() => undefined); // without Redis: no live notifications, the import still runs
       try {
@@ -33,11 +45,15 @@ export function registerDataImport(data: Command): void {
           console.log(JSON.stringify({ runId: run.id, status: 'queued' }));
           return;
         }
-        const bar = opts.quiet || !process.stderr.isTTY ? null : new SingleBar({
-          format: 'importing [{bar}] {percentage}% | files {filesDone}/{filesTotal} | rows {rowsRead} | +{rowsInserted} ~{rowsUpdated} !{rowsRejected} | {file}',
-          stream: process.stderr,
-          hideCursor: true,
-        });
+        const bar =
+          opts.quiet || !process.stderr.isTTY
+            ? null
+            : new SingleBar({
+                format:
+                  'importing [{bar}] {percentage}% | files {filesDone}/{filesTotal} | rows {rowsRead} | +{rowsInserted} ~{rowsUpdated} !{rowsRejected} | {file}',
+                stream: process.stderr,
+                hideCursor: true,
+              });
         let lastLine = 0;
         const finished = await runIngestion(repos, run.id, resolved, {
           onProgress: (p: IngestionProgress) => {
@@ -47,18 +63,29 @@ export function registerDataImport(data: Command): void {
               bar.update(p.filesDone, fields);
             } else if (!opts.quiet && Date.now() - lastLine > 2000) {
               lastLine = Date.now();
-              console.error(`import: files ${p.filesDone}/${p.filesTotal}, rows ${p.rowsRead}, inserted ${p.rowsInserted}, rejected ${p.rowsRejected}`);
+              console.error(
+                `import: files ${p.filesDone}/${p.filesTotal}, rows ${p.rowsRead}, inserted ${p.rowsInserted}, rejected ${p.rowsRejected}`,
+              );
             }
-            if (redis.status === 'ready') void redis.publish(channels.ingestionProgress, JSON.stringify(p)).catch(() => undefined);
+            if (redis.status === 'ready')
+              void redis.publish(channels.ingestionProgress, JSON.stringify(p)).catch(() => undefined);
           },
           onSeriesUpdated: async (symbol, timeframe) => {
-            if (redis.status === 'ready') await redis.publish(channels.barsUpdated, JSON.stringify({ symbol, timeframe })).catch(() => undefined);
+            if (redis.status === 'ready')
+              await redis
+                .publish(channels.barsUpdated, JSON.stringify({ symbol, timeframe }))
+                .catch(() => undefined);
           },
         });
         bar?.stop();
-        const rejects = Array.isArray(finished.rejects) ? (finished.rejects as Array<{ file: string; line: number; reason: string }>) : [];
+        const rejects = Array.isArray(finished.rejects)
+          ? (finished.rejects as Array<{ file: string; line: number; reason: string }>)
+          : [];
         for (const r of rejects.slice(0, 20)) console.error(`rejected ${r.file}:${r.line}: ${r.reason}`);
-        if (finished.rowsRejected > 20) console.error(`… ${finished.rowsRejected - 20} more rejected rows (see ingestion run ${finished.id})`);
+        if (finished.rowsRejected > 20)
+          console.error(
+            `… ${finished.rowsRejected - 20} more rejected rows (see ingestion run ${finished.id})`,
+          );
         console.log(
           JSON.stringify({
             runId: finished.id,
@@ -67,7 +94,10 @@ export function registerDataImport(data: Command): void {
             rowsInserted: finished.rowsInserted,
             rowsUpdated: finished.rowsUpdated,
             rowsRejected: finished.rowsRejected,
-            durationMs: finished.finishedAt && finished.startedAt ? finished.finishedAt.getTime() - finished.startedAt.getTime() : null,
+            durationMs:
+              finished.finishedAt && finished.startedAt
+                ? finished.finishedAt.getTime() - finished.startedAt.getTime()
+                : null,
             error: finished.error,
           }),
         );

@@ -13,7 +13,10 @@ export class SessionService {
   ) {}
 
   /** null for an unknown email or a wrong password (the caller does not learn which). */
-  async login(email: string, password: string): Promise<{ user: SessionUser; token: string; expiresAt: Date } | null> {
+  async login(
+    email: string,
+    password: string,
+  ): Promise<{ user: SessionUser; token: string; expiresAt: Date } | null> {
     const user = await this.repos.users.findByEmail(email);
     if (!user || !(await verifyPassword(password, user.passwordHash))) return null;
     const { secret } = generateSecret('session');

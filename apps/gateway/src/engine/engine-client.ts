@@ -17,9 +17,15 @@ export class EngineClient {
     for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.set(k, v);
     let res: Response;
     try {
-      res = await fetch(url, { headers: { 'x-api-key': this.apiKey }, signal: AbortSignal.timeout(this.timeoutMs) });
+      res = await fetch(url, {
+        headers: { 'x-api-key': this.apiKey },
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
     } catch (err) {
-      throw new GatewayError('UPSTREAM_UNAVAILABLE', `engine unreachable at ${this.baseUrl}: ${(err as Error).message}`);
+      throw new GatewayError(
+        'UPSTREAM_UNAVAILABLE',
+        `engine unreachable at ${this.baseUrl}: ${(err as Error).message}`,
+      );
     }
     if (res.ok) return (await res.json()) as T;
     const body = (await res.json().catch(() => ({}))) as EngineErrorBody;

@@ -1,7 +1,8 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from '@tradeplane/platform';
 
-export type GatewayErrorCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'UPSTREAM_UNAVAILABLE';
+export type GatewayErrorCode =
+  'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'UPSTREAM_UNAVAILABLE';
 
 /** A domain error with a stable code; `field` names the bad argument for BAD_USER_INPUT. */
 export class GatewayError extends Error {
@@ -14,7 +15,8 @@ export class GatewayError extends Error {
   }
 }
 
-export const badInput = (field: string, message: string) => new GatewayError('BAD_USER_INPUT', message, field);
+export const badInput = (field: string, message: string) =>
+  new GatewayError('BAD_USER_INPUT', message, field);
 
 const known = new Set<string>([
   'UNAUTHENTICATED',

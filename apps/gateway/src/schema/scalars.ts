@@ -12,7 +12,8 @@ const parseDate = (value: unknown): Date => {
 export const DateTime = new GraphQLScalarType({
   name: 'DateTime',
   description: 'ISO 8601 date-time in UTC',
-  serialize: (value) => (value instanceof Date ? value.toISOString() : new Date(value as string | number).toISOString()),
+  serialize: (value) =>
+    value instanceof Date ? value.toISOString() : new Date(value as string | number).toISOString(),
   parseValue: parseDate,
   parseLiteral: (ast) => parseDate(ast.kind === Kind.STRING ? ast.value : undefined),
 });

@@ -17,10 +17,12 @@ export function depthLimit(maxDepth: number) {
       let max = depth;
       for (const sel of set.selections) {
         if (sel.kind === Kind.FIELD) max = Math.max(max, depthOf(sel.selectionSet, depth + 1, seen));
-        else if (sel.kind === Kind.INLINE_FRAGMENT) max = Math.max(max, depthOf(sel.selectionSet, depth, seen));
+        else if (sel.kind === Kind.INLINE_FRAGMENT)
+          max = Math.max(max, depthOf(sel.selectionSet, depth, seen));
         else if (!seen.has(sel.name.value)) {
           const frag = fragments.get(sel.name.value);
-          if (frag) max = Math.max(max, depthOf(frag.selectionSet, depth, new Set([...seen, sel.name.value])));
+          if (frag)
+            max = Math.max(max, depthOf(frag.selectionSet, depth, new Set([...seen, sel.name.value])));
         }
       }
       return max;
@@ -29,7 +31,9 @@ export function depthLimit(maxDepth: number) {
       OperationDefinition(node) {
         const depth = depthOf(node.selectionSet, 0, new Set());
         if (depth > maxDepth) {
-          context.reportError(new GraphQLError(`query depth ${depth} exceeds the limit of ${maxDepth}`, { nodes: [node] }));
+          context.reportError(
+            new GraphQLError(`query depth ${depth} exceeds the limit of ${maxDepth}`, { nodes: [node] }),
+          );
         }
       },
     };

@@ -67,7 +67,12 @@ export async function findSchemaDrift(schemaText: string, pool: pg.Pool): Promis
   const enumDbNames = new Map(enums.map((e) => [e.name, e.dbName ?? e.name]));
   const diffs: string[] = [];
 
-  const { rows: columns } = await pool.query<{ table_name: string; column_name: string; udt_name: string; is_nullable: string }>(
+  const { rows: columns } = await pool.query<{
+    table_name: string;
+    column_name: string;
+    udt_name: string;
+    is_nullable: string;
+  }>(
     `SELECT c.table_name, c.column_name, c.udt_name, c.is_nullable
      FROM information_schema.columns c JOIN pg_class t ON t.relname = c.table_name
      WHERE c.table_schema = 'public' AND NOT t.relispartition`,
@@ -123,18 +128,26 @@ export async function findSchemaDrift(schemaText: string, pool: pg.Pool): Promis
         continue;
       }
       const type = expectedType(f, enumDbNames);
-      if (col.type !== type) diffs.push(`column ${table}.${colName(f)}: database type ${col.type}, schema type ${type}`);
+      if (col.type !== type)
+        diffs.push(`column ${table}.${colName(f)}: database type ${col.type}, schema type ${type}`);
       if (col.nullable === f.isRequired) {
-        diffs.push(`column ${table}.${colName(f)}: database ${col.nullable ? 'nullable' : 'NOT NULL'}, schema ${f.isRequired ? 'required' : 'optional'}`);
+        diffs.push(
+          `column ${table}.${colName(f)}: database ${col.nullable ? 'nullable' : 'NOT NULL'}, schema ${f.isRequired ? 'required' : 'optional'}`,
+        );
       }
     }
     for (const name of actual.keys()) {
-      if (!scalars.some((f) => colName(f) === name)) diffs.push(`column ${table}.${name}: in database, not in schema`);
+      if (!scalars.some((f) => colName(f) === name))
+        diffs.push(`column ${table}.${name}: in database, not in schema`);
     }
-    const toDb = (field: string) => colName(scalars.find((f) => f.name === field) ?? ({ name: field } as DmmfField));
+    const toDb = (field: string) =>
+      colName(scalars.find((f) => f.name === field) ?? ({ name: field } as DmmfField));
     const pk = (model.primaryKey?.fields ?? scalars.filter((f) => f.isId).map((f) => f.name)).map(toDb);
     const dbPk = keys.find((k) => k.table_name === table && k.is_primary)?.columns ?? [];
-    if (pk.join(',') !== dbPk.join(',')) diffs.push(`table ${table}: primary key (${dbPk.join(', ')}) in database, (${pk.join(', ')}) in schema`);
+    if (pk.join(',') !== dbPk.join(','))
+      diffs.push(
+        `table ${table}: primary key (${dbPk.join(', ')}) in database, (${pk.join(', ')}) in schema`,
+      );
     for (const f of scalars.filter((s) => s.isUnique)) {
       if (!keys.some((k) => k.table_name === table && !k.is_primary && k.columns.join(',') === colName(f))) {
         diffs.push(`column ${table}.${colName(f)}: unique in schema, no unique index in database`);
@@ -142,7 +155,8 @@ export async function findSchemaDrift(schemaText: string, pool: pg.Pool): Promis
     }
   }
   for (const table of byTable.keys()) {
-    if (!modelTables.has(table) && !table.startsWith('_tp_')) diffs.push(`table ${table}: in database, not in schema`);
+    if (!modelTables.has(table) && !table.startsWith('_tp_'))
+      diffs.push(`table ${table}: in database, not in schema`);
   }
   return diffs;
 }

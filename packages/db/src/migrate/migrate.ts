@@ -20,9 +20,14 @@ export class MigrationError extends Error {
 
 const LOCK_KEY = 7_420_211; // advisory lock: concurrent starters migrate one at a time
 
-export async function listMigrations(dir: string): Promise<Array<{ name: string; sql: string; checksum: string }>> {
+export async function listMigrations(
+  dir: string,
+): Promise<Array<{ name: string; sql: string; checksum: string }>> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(path.join(dir, name, 'migration.sql'), 'utf8');
@@ -40,7 +45,9 @@ export async function applyMigrations(pool: pg.Pool, dir: string): Promise<Migra
       `CREATE TABLE IF NOT EXISTS _tp_migrations (
          name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`,
     );
-    const { rows } = await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM _tp_migrations');
+    const { rows } = await client.query<{ name: string; checksum: string }>(
+      'SELECT name, checksum FROM _tp_migrations',
+    );
     const done = new Map(rows.map((r) => [r.name, r.checksum]));
     const result: MigrationResult = { applied: [], alreadyApplied: [] };
     for (const m of migrations) {
@@ -55,7 +62,10 @@ export async function applyMigrations(pool: pg.Pool, dir: string): Promise<Migra
       try {
         await client.query('BEGIN');
         await client.query(m.sql);
-        await client.query('INSERT INTO _tp_migrations (name, checksum) VALUES ($1, $2)', [m.name, m.checksum]);
+        await client.query('INSERT INTO _tp_migrations (name, checksum) VALUES ($1, $2)', [
+          m.name,
+          m.checksum,
+        ]);
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK');

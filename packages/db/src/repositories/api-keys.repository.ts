@@ -5,7 +5,12 @@ export type { ApiKey };
 export class ApiKeysRepository {
   constructor(private readonly prisma: PrismaClient) {}
 
-  create(input: { name: string; prefix: string; keyHash: string; createdBy: string | null }): Promise<ApiKey> {
+  create(input: {
+    name: string;
+    prefix: string;
+    keyHash: string;
+    createdBy: string | null;
+  }): Promise<ApiKey> {
     return this.prisma.apiKey.create({ data: input });
   }
 

@@ -39,7 +39,11 @@ export class BarsRepository {
    * updates are told apart against `existing`, which (like every CTE of one statement) sees
    * the table as it was before the insert; `xmax` is not available on partitioned tables.
    */
-  async upsert(instrumentId: number, timeframe: string, bars: BarColumns): Promise<{ inserted: number; updated: number }> {
+  async upsert(
+    instrumentId: number,
+    timeframe: string,
+    bars: BarColumns,
+  ): Promise<{ inserted: number; updated: number }> {
     const n = bars.ts.length;
     if (n === 0) return { inserted: 0, updated: 0 };
     const volume = bars.volume ? Array.from(bars.volume, nullIfNaN) : new Array<null>(n).fill(null);
@@ -80,14 +84,19 @@ export class BarsRepository {
 
   /** Whole series (optionally up to `untilMs` inclusive) as typed arrays, oldest first. */
   async loadColumns(instrumentId: number, timeframe: string, untilMs?: number): Promise<BarColumns> {
-    const { rows } = await this.pool.query<{ t: number; o: number; h: number; l: number; c: number; v: number | null }>(
-      {
-        text: `SELECT (extract(epoch FROM ts) * 1000)::float8 AS t, open AS o, high AS h, low AS l, close AS c, volume AS v
+    const { rows } = await this.pool.query<{
+      t: number;
+      o: number;
+      h: number;
+      l: number;
+      c: number;
+      v: number | null;
+    }>({
+      text: `SELECT (extract(epoch FROM ts) * 1000)::float8 AS t, open AS o, high AS h, low AS l, close AS c, volume AS v
                FROM bars WHERE instrument_id = $1 AND timeframe = $2 AND ($3::float8 IS NULL OR ts <= to_timestamp($3 / 1000.0))
                ORDER BY ts`,
-        values: [instrumentId, timeframe, untilMs ?? null],
-      },
-    );
+      values: [instrumentId, timeframe, untilMs ?? null],
+    });
     const n = rows.length;
     const cols: BarColumns = {
       ts: new Float64Array(n),
@@ -119,7 +128,14 @@ export class BarsRepository {
     timeframe: string,
     opts: { fromMs?: number; toMs?: number; afterMs?: number; limit: number },
   ): Promise<{ rows: BarRow[]; hasNextPage: boolean }> {
-    const { rows } = await this.pool.query<{ t: number; o: number; h: number; l: number; c: number; v: number | null }>(
+    const { rows } = await this.pool.query<{
+      t: number;
+      o: number;
+      h: number;
+      l: number;
+      c: number;
+      v: number | null;
+    }>(
       `SELECT (extract(epoch FROM ts) * 1000)::float8 AS t, open AS o, high AS h, low AS l, close AS c, volume AS v
        FROM bars
        WHERE instrument_id = $1 AND timeframe = $2
@@ -131,12 +147,18 @@ export class BarsRepository {
     );
     const hasNextPage = rows.length > opts.limit;
     return {
-      rows: rows.slice(0, opts.limit).map((r) => ({ ts: r.t, open: r.o, high: r.h, low: r.l, close: r.c, volume: r.v })),
+      rows: rows
+        .slice(0, opts.limit)
+        .map((r) => ({ ts: r.t, open: r.o, high: r.h, low: r.l, close: r.c, volume: r.v })),
       hasNextPage,
     };
   }
 
-  async count(instrumentId: number, timeframe: string, opts: { fromMs?: number; toMs?: number } = {}): Promise<number> {
+  async count(
+    instrumentId: number,
+    timeframe: string,
+    opts: { fromMs?: number; toMs?: number } = {},
+  ): Promise<number> {
     const { rows } = await this.pool.query<{ n: string }>(
       `SELECT count(*) AS n FROM bars WHERE instrument_id = $1 AND timeframe = $2
          AND ($3::float8 IS NULL OR ts >= to_timestamp($3 / 1000.0))
@@ -148,7 +170,13 @@ export class BarsRepository {
 
   /** Per (instrument, timeframe): count and time span. */
   async seriesStats(): Promise<SeriesStats[]> {
-    const { rows } = await this.pool.query<{ instrument_id: number; timeframe: string; n: string; first: Date; last: Date }>(
+    const { rows } = await this.pool.query<{
+      instrument_id: number;
+      timeframe: string;
+      n: string;
+      first: Date;
+      last: Date;
+    }>(
       `SELECT instrument_id, timeframe, count(*) AS n, min(ts) AS first, max(ts) AS last
        FROM bars GROUP BY instrument_id, timeframe ORDER BY instrument_id, timeframe`,
     );

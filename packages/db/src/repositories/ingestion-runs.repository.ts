@@ -27,14 +27,22 @@ export class IngestionRunsRepository {
   }
 
   markRunning(id: string): Promise<IngestionRun> {
-    return this.prisma.ingestionRun.update({ where: { id }, data: { status: 'running', startedAt: new Date(), error: null } });
+    return this.prisma.ingestionRun.update({
+      where: { id },
+      data: { status: 'running', startedAt: new Date(), error: null },
+    });
   }
 
   progress(id: string, counts: IngestionCounts): Promise<IngestionRun> {
     return this.prisma.ingestionRun.update({ where: { id }, data: counts });
   }
 
-  finish(id: string, counts: IngestionCounts, rejects: IngestionReject[], error: string | null): Promise<IngestionRun> {
+  finish(
+    id: string,
+    counts: IngestionCounts,
+    rejects: IngestionReject[],
+    error: string | null,
+  ): Promise<IngestionRun> {
     return this.prisma.ingestionRun.update({
       where: { id },
       data: {

@@ -33,7 +33,12 @@ export class FeatureService {
     const index = this.indexFor(series, asOfMs);
     const barTs = series.bars.ts[index]!;
     const key = featureCacheKey(symbol, timeframe, series.version, barTs);
-    const base = { symbol, timeframe, barTime: new Date(barTs).toISOString(), asOf: new Date(asOfMs).toISOString() };
+    const base = {
+      symbol,
+      timeframe,
+      barTime: new Date(barTs).toISOString(),
+      asOf: new Date(asOfMs).toISOString(),
+    };
 
     const local = this.cache.getLocal(key);
     if (local) {
@@ -75,11 +80,14 @@ export class FeatureService {
   }
 
   private indexFor(series: LoadedSeries, asOfMs: number): number {
-    if (series.bars.ts.length === 0) throw new NoDataError(`no ${series.timeframe} bars for ${series.symbol}`);
+    if (series.bars.ts.length === 0)
+      throw new NoDataError(`no ${series.timeframe} bars for ${series.symbol}`);
     const index = lastIndexAtOrBefore(series.bars.ts, asOfMs);
     if (index < 0) {
       const first = new Date(series.bars.ts[0]!).toISOString();
-      throw new NoDataError(`no ${series.timeframe} bar for ${series.symbol} at or before asOf (first bar ${first})`);
+      throw new NoDataError(
+        `no ${series.timeframe} bar for ${series.symbol} at or before asOf (first bar ${first})`,
+      );
     }
     return index;
   }

@@ -1,12 +1,24 @@
 import { featureNames } from '@tradeplane/contracts';
-import { computeFeatureSeries, featureVectorAt, type BarColumns, type FeatureSeries } from '@tradeplane/quant';
+import {
+  computeFeatureSeries,
+  featureVectorAt,
+  type BarColumns,
+  type FeatureSeries,
+} from '@tradeplane/quant';
 import { describe, expect, it } from 'vitest';
 import { seriesVersion, type LoadedSeries } from './bar-store';
 import { LeakageMonitor, type LeakageAlarm } from './leakage-monitor';
 
 function loaded(closes: number[]): LoadedSeries {
   const close = Float64Array.from(closes);
-  const bars: BarColumns = { ts: Float64Array.from(closes, (_, i) => i * 86_400_000), open: close, high: close, low: close, close, volume: null };
+  const bars: BarColumns = {
+    ts: Float64Array.from(closes, (_, i) => i * 86_400_000),
+    open: close,
+    high: close,
+    low: close,
+    close,
+    volume: null,
+  };
   return { symbol: 'TEST', timeframe: '1d', bars, version: seriesVersion(bars), loadedAt: 0 };
 }
 
@@ -16,7 +28,12 @@ const closes = Array.from({ length: 120 }, (_, i) => 100 * Math.exp(0.01 * Math.
 describe('LeakageMonitor', () => {
   it('finds no leak for the real, causal feature code', () => {
     const alarms: LeakageAlarm[] = [];
-    const monitor = new LeakageMonitor(1, () => 0, (a) => alarms.push(a), () => 0);
+    const monitor = new LeakageMonitor(
+      1,
+      () => 0,
+      (a) => alarms.push(a),
+      () => 0,
+    );
     const series = loaded(closes);
     for (const t of [0, 19, 40, 80, 119]) monitor.check(series, t, featureVectorAt(series.bars, t));
     expect(alarms).toEqual([]);
@@ -32,7 +49,13 @@ describe('LeakageMonitor', () => {
       return { ...s, drawdown: bars.close.map((c) => c / peak - 1) };
     };
     const alarms: LeakageAlarm[] = [];
-    const monitor = new LeakageMonitor(1, () => 0, (a) => alarms.push(a), () => 0, leaky);
+    const monitor = new LeakageMonitor(
+      1,
+      () => 0,
+      (a) => alarms.push(a),
+      () => 0,
+      leaky,
+    );
     const series = loaded(closes);
     const t = 60;
     monitor.check(series, t, featureVectorAt(series.bars, t));
@@ -41,7 +64,12 @@ describe('LeakageMonitor', () => {
   });
 
   it('samples at the configured rate only', () => {
-    const monitor = new LeakageMonitor(0.25, () => 0.5, () => undefined, () => 0);
+    const monitor = new LeakageMonitor(
+      0.25,
+      () => 0.5,
+      () => undefined,
+      () => 0,
+    );
     monitor.maybeCheck(loaded(closes), 10, Object.fromEntries(featureNames.map((n) => [n, null])));
     expect(monitor.checked).toBe(0);
   });

@@ -49,7 +49,8 @@ export class LeakageMonitor {
       const a = served[name] ?? null;
       const raw = full[name][index]!;
       const b = Number.isFinite(raw) ? raw : null;
-      const equal = a === b || (a !== null && b !== null && Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)));
+      const equal =
+        a === b || (a !== null && b !== null && Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b)));
       if (!equal) {
         found.push({
           symbol: series.symbol,

@@ -9,11 +9,15 @@ export interface RunIngestionOptions {
 }
 
 /** The PostgreSQL side of an import: instruments by symbol, bars by idempotent batched upsert. */
-export function postgresBarSink(repos: Pick<Repositories, 'instruments' | 'bars'>, touched?: Map<number, { symbol: string; timeframes: Set<string> }>): BarSink {
+export function postgresBarSink(
+  repos: Pick<Repositories, 'instruments' | 'bars'>,
+  touched?: Map<number, { symbol: string; timeframes: Set<string> }>,
+): BarSink {
   return {
     async ensureInstrument(spec) {
       const instrument = await repos.instruments.ensure(spec);
-      if (touched && !touched.has(instrument.id)) touched.set(instrument.id, { symbol: instrument.symbol, timeframes: new Set() });
+      if (touched && !touched.has(instrument.id))
+        touched.set(instrument.id, { symbol: instrument.symbol, timeframes: new Set() });
       return instrument.id;
     },
     async writeBars(instrumentId, timeframe, columns) {
@@ -44,9 +48,23 @@ export async function runIngestion(
   try {
     summary = await importPath(target, postgresBarSink(repos, touched), {
       onProgress: (p) => {
-        latest = { rowsRead: p.rowsRead, rowsInserted: p.rowsInserted, rowsUpdated: p.rowsUpdated, rowsRejected: p.rowsRejected };
-        emit({ status: 'running', file: p.file, filesDone: p.filesDone, filesTotal: p.filesTotal, rowsRead: p.rowsRead,
-          rowsInserted: p.rowsInserted, rowsUpdated: p.rowsUpdated, rowsRejected: p.rowsRejected, message: null });
+        latest = {
+          rowsRead: p.rowsRead,
+          rowsInserted: p.rowsInserted,
+          rowsUpdated: p.rowsUpdated,
+          rowsRejected: p.rowsRejected,
+        };
+        emit({
+          status: 'running',
+          file: p.file,
+          filesDone: p.filesDone,
+          filesTotal: p.filesTotal,
+          rowsRead: p.rowsRead,
+          rowsInserted: p.rowsInserted,
+          rowsUpdated: p.rowsUpdated,
+          rowsRejected: p.rowsRejected,
+          message: null,
+        });
         // Counts in the run row, at most once a second, so the console sees progress on reload too.
         if (Date.now() - lastStored > 1000) {
           lastStored = Date.now();
@@ -61,7 +79,12 @@ export async function runIngestion(
     emit({ status: 'failed', file: null, filesDone: 0, filesTotal: 0, ...latest, message });
     throw err;
   }
-  const counts = { rowsRead: summary.rowsRead, rowsInserted: summary.rowsInserted, rowsUpdated: summary.rowsUpdated, rowsRejected: summary.rowsRejected };
+  const counts = {
+    rowsRead: summary.rowsRead,
+    rowsInserted: summary.rowsInserted,
+    rowsUpdated: summary.rowsUpdated,
+    rowsRejected: summary.rowsRejected,
+  };
   const run = await repos.ingestionRuns.finish(
     runId,
     counts,
@@ -71,7 +94,13 @@ export async function runIngestion(
   for (const { symbol, timeframes } of touched.values()) {
     for (const timeframe of timeframes) await options.onSeriesUpdated?.(symbol, timeframe);
   }
-  emit({ status: 'succeeded', file: null, filesDone: summary.files, filesTotal: summary.files, ...counts,
-    message: `${summary.files} file(s) in ${Math.round(summary.durationMs)} ms` });
+  emit({
+    status: 'succeeded',
+    file: null,
+    filesDone: summary.files,
+    filesTotal: summary.files,
+    ...counts,
+    message: `${summary.files} file(s) in ${Math.round(summary.durationMs)} ms`,
+  });
   return run;
 }

@@ -80,7 +80,10 @@ export const gatewayConfigSchema = z.object({
   /** Directories that the importData mutation may read from (comma separated). */
   DATA_IMPORT_ROOTS: z.string().default(''),
   /** Cookie `Secure` flag; off for http://localhost. */
-  COOKIE_SECURE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  COOKIE_SECURE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
 });
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 

@@ -11,7 +11,11 @@ export interface HealthReport {
 }
 
 /** Runs a health check with a deadline; reports up (with latency and detail) or down (with the reason). */
-export async function probe(name: string, check: () => Promise<string | null>, timeoutMs = 1500): Promise<ComponentHealth> {
+export async function probe(
+  name: string,
+  check: () => Promise<string | null>,
+  timeoutMs = 1500,
+): Promise<ComponentHealth> {
   const started = performance.now();
   let timer: NodeJS.Timeout | undefined;
   try {

@@ -15,7 +15,11 @@ export const authResolvers = {
       if (!args.password) throw badInput('password', 'password must not be empty');
       const result = await ctx.sessions.login(email, args.password);
       if (!result) {
-        await ctx.repos.audit.append({ actor: `anonymous`, action: 'auth.login_failed', target: email.toLowerCase() });
+        await ctx.repos.audit.append({
+          actor: `anonymous`,
+          action: 'auth.login_failed',
+          target: email.toLowerCase(),
+        });
         throw new GatewayError('UNAUTHENTICATED', 'wrong email or password');
       }
       ctx.setCookie?.(
@@ -27,13 +31,19 @@ export const authResolvers = {
           expires: result.expiresAt,
         }),
       );
-      await ctx.repos.audit.append({ actor: `user:${result.user.id}`, action: 'auth.login', target: result.user.email });
+      await ctx.repos.audit.append({
+        actor: `user:${result.user.id}`,
+        action: 'auth.login',
+        target: result.user.email,
+      });
       return result.user;
     },
     async logout(_: unknown, __: unknown, ctx: GatewayContext) {
       const user = requireUser(ctx);
       await ctx.sessions.logout(ctx.sessionToken);
-      ctx.setCookie?.(serialize(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', path: '/', maxAge: 0 }));
+      ctx.setCookie?.(
+        serialize(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', path: '/', maxAge: 0 }),
+      );
       await ctx.repos.audit.append({ actor: `user:${user.id}`, action: 'auth.logout' });
       return true;
     },

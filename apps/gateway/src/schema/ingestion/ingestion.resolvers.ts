@@ -13,8 +13,8 @@ export function allowedImportRoots(configured: string): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  return (roots.length ? roots : [path.join(repoRoot, 'data'), path.resolve(repoRoot, '../shared/data')]).map((r) =>
-    path.resolve(r),
+  return (roots.length ? roots : [path.join(repoRoot, 'data'), path.resolve(repoRoot, '../shared/data')]).map(
+    (r) => path.resolve(r),
   );
 }
 
@@ -23,7 +23,8 @@ export const ingestionResolvers = {
     async ingestionRuns(_: unknown, args: { first?: number }, ctx: GatewayContext) {
       requireUser(ctx);
       const first = args.first ?? 20;
-      if (!Number.isInteger(first) || first < 1 || first > 200) throw badInput('first', 'first must be 1..200');
+      if (!Number.isInteger(first) || first < 1 || first > 200)
+        throw badInput('first', 'first must be 1..200');
       return ctx.repos.ingestionRuns.recent(first);
     },
     async ingestionRun(_: unknown, args: { id: string }, ctx: GatewayContext) {
@@ -44,7 +45,12 @@ export const ingestionResolvers = {
       if (!info) throw badInput('path', `no such file or directory: ${target}`);
       const run = await ctx.repos.ingestionRuns.create(target, user.id);
       await ctx.importQueue.enqueue({ runId: run.id, path: target }, { jobId: run.id });
-      await ctx.repos.audit.append({ actor: `user:${user.id}`, action: 'data.import', target: run.id, details: { path: target } });
+      await ctx.repos.audit.append({
+        actor: `user:${user.id}`,
+        action: 'data.import',
+        target: run.id,
+        details: { path: target },
+      });
       return run;
     },
   },

@@ -11,13 +11,15 @@ const encodeCursor = (ts: number) => Buffer.from(`bar:${ts}`).toString('base64ur
 function decodeCursor(cursor: string): number {
   const raw = Buffer.from(cursor, 'base64url').toString();
   const ts = Number(raw.slice(4));
-  if (!raw.startsWith('bar:') || !Number.isFinite(ts)) throw badInput('after', 'after is not a cursor returned by this API');
+  if (!raw.startsWith('bar:') || !Number.isFinite(ts))
+    throw badInput('after', 'after is not a cursor returned by this API');
   return ts;
 }
 
 function parseTimeframe(value: string): string {
   const parsed = timeframeSchema.safeParse(value);
-  if (!parsed.success) throw badInput('timeframe', `timeframe must be one of ${timeframeSchema.options.join(', ')}`);
+  if (!parsed.success)
+    throw badInput('timeframe', `timeframe must be one of ${timeframeSchema.options.join(', ')}`);
   return parsed.data;
 }
 
@@ -46,13 +48,18 @@ export const marketDataResolvers = {
   Instrument: {
     timeframes: (p: InstrumentParent) => p.stats.map((s) => s.timeframe),
     barCount: (p: InstrumentParent) => p.stats.reduce((n, s) => n + s.barCount, 0),
-    firstBar: (p: InstrumentParent) => (p.stats.length ? new Date(Math.min(...p.stats.map((s) => s.firstBar.getTime()))) : null),
-    lastBar: (p: InstrumentParent) => (p.stats.length ? new Date(Math.max(...p.stats.map((s) => s.lastBar.getTime()))) : null),
+    firstBar: (p: InstrumentParent) =>
+      p.stats.length ? new Date(Math.min(...p.stats.map((s) => s.firstBar.getTime()))) : null,
+    lastBar: (p: InstrumentParent) =>
+      p.stats.length ? new Date(Math.max(...p.stats.map((s) => s.lastBar.getTime()))) : null,
   },
   Query: {
     async instruments(_: unknown, __: unknown, ctx: GatewayContext) {
       requireUser(ctx);
-      const [instruments, stats] = await Promise.all([ctx.repos.instruments.list(), ctx.repos.bars.seriesStats()]);
+      const [instruments, stats] = await Promise.all([
+        ctx.repos.instruments.list(),
+        ctx.repos.bars.seriesStats(),
+      ]);
       return instruments.map((i) => withStats(i, stats));
     },
     async instrument(_: unknown, args: { symbol: string }, ctx: GatewayContext) {
@@ -67,7 +74,8 @@ export const marketDataResolvers = {
     ) {
       requireUser(ctx);
       const first = args.first ?? DEFAULT_PAGE;
-      if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) throw badInput('first', `first must be 1..${MAX_PAGE}`);
+      if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE)
+        throw badInput('first', `first must be 1..${MAX_PAGE}`);
       const timeframe = parseTimeframe(args.timeframe);
       const instrument = await instrumentOrThrow(ctx, args.symbol);
       const range = { fromMs: args.from?.getTime(), toMs: args.to?.getTime() };
@@ -81,11 +89,26 @@ export const marketDataResolvers = {
       ]);
       const edges = page.rows.map((b) => ({
         cursor: encodeCursor(b.ts),
-        node: { time: new Date(b.ts), open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume },
+        node: {
+          time: new Date(b.ts),
+          open: b.open,
+          high: b.high,
+          low: b.low,
+          close: b.close,
+          volume: b.volume,
+        },
       }));
-      return { edges, totalCount, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
+      return {
+        edges,
+        totalCount,
+        pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
+      };
     },
-    async features(_: unknown, args: { symbol: string; timeframe: string; asOf?: Date }, ctx: GatewayContext) {
+    async features(
+      _: unknown,
+      args: { symbol: string; timeframe: string; asOf?: Date },
+      ctx: GatewayContext,
+    ) {
       requireUser(ctx);
       const timeframe = parseTimeframe(args.timeframe);
       const v = await ctx.engine.get<{
@@ -95,10 +118,16 @@ export const marketDataResolvers = {
         barTime: string;
         source: string;
         values: Record<string, number | null>;
-      }>(`/api/v1/features/${encodeURIComponent(args.symbol)}/${timeframe}`, { asOf: args.asOf?.toISOString() });
+      }>(`/api/v1/features/${encodeURIComponent(args.symbol)}/${timeframe}`, {
+        asOf: args.asOf?.toISOString(),
+      });
       return { ...v, values: Object.entries(v.values).map(([name, value]) => ({ name, value })) };
     },
-    async featureSeries(_: unknown, args: { symbol: string; timeframe: string; from?: Date; to?: Date }, ctx: GatewayContext) {
+    async featureSeries(
+      _: unknown,
+      args: { symbol: string; timeframe: string; from?: Date; to?: Date },
+      ctx: GatewayContext,
+    ) {
       requireUser(ctx);
       const timeframe = parseTimeframe(args.timeframe);
       return ctx.engine.get(`/api/v1/features/${encodeURIComponent(args.symbol)}/${timeframe}/series`, {
@@ -114,10 +143,16 @@ export const marketDataResolvers = {
       if (args.symbols.length === 0) throw badInput('symbols', 'symbols must not be empty');
       const symbols = args.symbols.map((s) => s.toUpperCase());
       for (const [i, symbol] of symbols.entries()) {
-        if (!(await ctx.repos.instruments.findBySymbol(symbol))) throw badInput(`symbols[${i}]`, `unknown symbol: ${symbol}`);
+        if (!(await ctx.repos.instruments.findBySymbol(symbol)))
+          throw badInput(`symbols[${i}]`, `unknown symbol: ${symbol}`);
       }
       const jobId = await ctx.backfillQueue.enqueue({ symbols, timeframe });
-      await ctx.repos.audit.append({ actor: `user:${user.id}`, action: 'features.backfill', target: jobId, details: { symbols, timeframe } });
+      await ctx.repos.audit.append({
+        actor: `user:${user.id}`,
+        action: 'features.backfill',
+        target: jobId,
+        details: { symbols, timeframe },
+      });
       return jobId;
     },
   },

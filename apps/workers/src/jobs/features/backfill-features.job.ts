@@ -53,10 +53,21 @@ export async function backfillFeatures(
         const v = series[name][t]!;
         values[name] = Number.isFinite(v) ? v : null;
       }
-      pipeline.set(featureCacheKey(symbol, payload.timeframe, version, bars.ts[t]!), JSON.stringify(values), 'EX', deps.ttlSeconds);
+      pipeline.set(
+        featureCacheKey(symbol, payload.timeframe, version, bars.ts[t]!),
+        JSON.stringify(values),
+        'EX',
+        deps.ttlSeconds,
+      );
     }
     await pipeline.exec();
-    results.push({ symbol, bars: n, warmed: n - start, lookaheadChecked: check.checked, violations: check.violations.length });
+    results.push({
+      symbol,
+      bars: n,
+      warmed: n - start,
+      lookaheadChecked: check.checked,
+      violations: check.violations.length,
+    });
     await progress(i + 1, payload.symbols.length, symbol);
   }
   return results;
