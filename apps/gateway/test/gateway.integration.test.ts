@@ -236,9 +236,10 @@ describe('importData with live progress over graphql-ws', () => {
             'subscription{ ingestionProgress { runId status filesDone filesTotal rowsInserted rowsRejected } }',
         },
         {
-          next: (msg) => {
-            events.push(msg.data?.ingestionProgress);
-            if (['succeeded', 'failed'].includes(msg.data?.ingestionProgress?.status)) resolve();
+          next: (msg: { data?: any }) => {
+            const progress = msg.data?.ingestionProgress;
+            events.push(progress);
+            if (['succeeded', 'failed'].includes(progress?.status)) resolve();
           },
           error: reject,
           complete: () => undefined,

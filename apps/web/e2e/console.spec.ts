@@ -32,7 +32,7 @@ test('signing in shows the instruments and the SPY chart with real bars and feat
 
   const panel = page.getByTestId('feature-panel');
   await expect(panel).toContainText('rsi14');
-  await expect(panel).toContainText('2018-04-11');
+  await expect(panel).toContainText('2019-12-09');
   await page.screenshot({
     path: `${process.env.E2E_OUTPUT_DIR ?? 'test-results'}/data-spy.png`,
     fullPage: true,

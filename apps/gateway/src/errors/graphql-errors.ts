@@ -1,4 +1,5 @@
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from '@tradeplane/platform';
 
 export type GatewayErrorCode =
@@ -37,7 +38,7 @@ const known = new Set<string>([
  */
 export function formatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+    const original = unwrapResolverError(error);
     if (original instanceof GatewayError) {
       return {
         message: original.message,
