@@ -6,7 +6,7 @@ export default tseslint.config(
   {
     ignores: [
       '**/node_modules/**',
-      '**/.next/**',
+      '**/.next*/**',
       '.stack/**',
       'packages/db/src/generated/**',
       '**/next-env.d.ts',

@@ -39,14 +39,26 @@ ensure_prisma_client() {
   fi
 }
 
-# Start a service in the background; its pid goes to $RUN_DIR/<name>.pid, output to $LOG_DIR/<name>.log.
+# Start a service in the background as the leader of its own session (so stop_service can
+# signal the whole group); pid to $RUN_DIR/<name>.pid, output to $LOG_DIR/<name>.log.
 start_service() {
   local name="$1"; shift
   local pidfile="$RUN_DIR/$name.pid"
   if [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
     say "$name already running (pid $(cat "$pidfile"))"; return 0
   fi
-  (cd "$REPO_ROOT" && setsid "$@" >"$LOG_DIR/$name.log" 2>&1 & echo $! >"$pidfile")
+  cd "$REPO_ROOT"
+  setsid "$@" >"$LOG_DIR/$name.log" 2>&1 </dev/null &
+  echo $! >"$pidfile"
+}
+
+# Refuse to start when something else holds a port (a stale copy would answer health checks).
+require_free_port() {
+  local name="$1" port="$2"
+  if [ -f "$RUN_DIR/$name.pid" ] && kill -0 "$(cat "$RUN_DIR/$name.pid")" 2>/dev/null; then return 0; fi
+  if ss -Htln "sport = :$port" | grep -q .; then
+    die "port $port for $name is taken by: $(ss -Htlnp "sport = :$port" | sed 's/.*users://' | head -1) — stop it or set another port"
+  fi
 }
 
 # Wait until a URL answers 2xx; on timeout show the service log's tail.

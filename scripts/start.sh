@@ -44,13 +44,16 @@ if [ ! -f "$web_stamp" ] || [ "$(cat "$web_stamp")" != "$web_hash" ]; then
   echo "$web_hash" > "$web_stamp"
 fi
 
-start_service engine npx --no-install tsx packages/engine/src/main.ts
+require_free_port engine "$ENGINE_PORT"; require_free_port gateway "$GATEWAY_PORT"
+require_free_port workers "$WORKERS_METRICS_PORT"; require_free_port web "$WEB_PORT"
+node_ts=(node --import tsx)
+start_service engine "${node_ts[@]}" packages/engine/src/main.ts
 wait_http engine "http://127.0.0.1:$ENGINE_PORT/metrics" 60
-start_service gateway npx --no-install tsx apps/gateway/src/main.ts
+start_service gateway "${node_ts[@]}" apps/gateway/src/main.ts
 wait_http gateway "http://127.0.0.1:$GATEWAY_PORT/metrics" 60
-start_service workers npx --no-install tsx apps/workers/src/main.ts
+start_service workers "${node_ts[@]}" apps/workers/src/main.ts
 wait_http workers "http://127.0.0.1:$WORKERS_METRICS_PORT/healthz" 60
-start_service web bash -c "cd apps/web && exec npx --no-install next start -p $WEB_PORT -H 127.0.0.1"
+start_service web node "$REPO_ROOT/node_modules/next/dist/bin/next" start apps/web -p "$WEB_PORT" -H 127.0.0.1
 wait_http web "http://127.0.0.1:$WEB_PORT/login" 60
 
 cat <<MSG

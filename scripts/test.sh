@@ -42,9 +42,12 @@ for project in unit integration; do
 done
 
 # End-to-end: the platform on test ports against the test database, then Playwright in Debian's Chromium.
-say "end-to-end: starting the platform on test ports"
+say "end-to-end: starting the platform on test ports with a fresh database (first-start path)"
+E2E_DB=postgresql://tradeplane:tradeplane@127.0.0.1:55432/tradeplane_e2e
+psql -q postgresql://tradeplane:tradeplane@127.0.0.1:55432/postgres \
+  -c 'DROP DATABASE IF EXISTS tradeplane_e2e WITH (FORCE)' -c 'CREATE DATABASE tradeplane_e2e' >/dev/null
 export E2E_WEB_PORT=13000
-e2e_env=(DATABASE_URL=postgresql://tradeplane:tradeplane@127.0.0.1:55432/tradeplane_test ENGINE_PORT=17070 GATEWAY_PORT=14000
+e2e_env=(DATABASE_URL=$E2E_DB ENGINE_PORT=17070 GATEWAY_PORT=14000
   WEB_PORT=$E2E_WEB_PORT WORKERS_METRICS_PORT=19464 ADMIN_EMAIL=admin@tradeplane.local ADMIN_PASSWORD=e2e-admin-password
   TP_APP_DIR="$TP_STACK_DIR/app-e2e" NEXT_DIST_DIR=.next-e2e LOG_LEVEL=warn)
 if env "${e2e_env[@]}" bash scripts/start.sh >"$REPORT_DIR/e2e-start.log" 2>&1; then

@@ -69,7 +69,7 @@ beforeAll(async () => {
     path.join(importDir, 'orcl-1995-2014.csv'),
   );
 
-  engine = await startEngine({ ...testEnv, ENGINE_PORT: '0', API_KEY_REFRESH_S: '1' }, silent());
+  engine = await startEngine({ ...testEnv, ENGINE_PORT: '0' }, silent());
   workers = await startWorkers({ ...testEnv, WORKERS_METRICS_PORT: '0' }, silent());
   gateway = await startGateway(
     {
@@ -83,11 +83,7 @@ beforeAll(async () => {
     },
     silent(),
   );
-  await engine.stop(); // restart so it loads the gateway's key, registered at gateway start
-  engine = await startEngine(
-    { ...testEnv, ENGINE_PORT: new URL(engine.url).port, API_KEY_REFRESH_S: '1' },
-    silent(),
-  );
+  // The engine learns the gateway's key (registered at gateway start) on its first use.
 });
 
 afterAll(async () => {

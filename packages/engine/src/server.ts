@@ -49,7 +49,7 @@ export function createEngineServer(deps: EngineServerDeps): Server {
     const routeName = match[3] ? 'features_series' : 'features';
     if (req.method !== 'GET') return [routeName, sendError(res, 'METHOD_NOT_ALLOWED', 'use GET')];
     const key = ApiKeyAuthenticator.keyFrom(req.headers);
-    if (!key || !deps.auth.isValid(key)) {
+    if (!key || !(deps.auth.isValid(key) || (await deps.auth.isValidFresh(key)))) {
       return [
         routeName,
         sendError(

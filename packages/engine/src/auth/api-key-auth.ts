@@ -8,9 +8,14 @@ import { sha256Hex } from '@tradeplane/platform';
 export class ApiKeyAuthenticator {
   private hashes = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
+  private lastRefreshAt = 0;
+  private refreshing: Promise<void> | null = null;
   lastRefreshError: string | null = null;
 
-  constructor(private readonly load: () => Promise<string[]>) {}
+  constructor(
+    private readonly load: () => Promise<string[]>,
+    private readonly clock: () => number = Date.now,
+  ) {}
 
   async start(refreshMs: number): Promise<void> {
     await this.refresh();
@@ -23,12 +28,29 @@ export class ApiKeyAuthenticator {
   }
 
   async refresh(): Promise<void> {
-    try {
-      this.hashes = new Set(await this.load());
-      this.lastRefreshError = null;
-    } catch (err) {
-      this.lastRefreshError = (err as Error).message;
-    }
+    this.refreshing ??= (async () => {
+      try {
+        this.hashes = new Set(await this.load());
+        this.lastRefreshError = null;
+      } catch (err) {
+        this.lastRefreshError = (err as Error).message;
+      } finally {
+        this.lastRefreshAt = this.clock();
+        this.refreshing = null;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  /**
+   * Valid now, or valid after a reload when the set is older than `minAgeMs`: a key created
+   * a moment ago works at once, while a flood of bad keys costs at most one query per interval.
+   */
+  async isValidFresh(key: string, minAgeMs = 1000): Promise<boolean> {
+    if (this.isValid(key)) return true;
+    if (this.clock() - this.lastRefreshAt < minAgeMs) return false;
+    await this.refresh();
+    return this.isValid(key);
   }
 
   /** The key from `x-api-key` or `Authorization: Bearer …`. */
