@@ -7,6 +7,8 @@ import { sha256Hex } from '@tradeplane/platform';
  */
 export class ApiKeyAuthenticator {
   private hashes = new Set<string>();
+  /** Presented keys already verified since the last refresh: skips the hash on repeat calls. */
+  private verified = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private lastRefreshAt = 0;
   private refreshing: Promise<void> | null = null;
@@ -31,6 +33,7 @@ export class ApiKeyAuthenticator {
     this.refreshing ??= (async () => {
       try {
         this.hashes = new Set(await this.load());
+        this.verified = new Set();
         this.lastRefreshError = null;
       } catch (err) {
         this.lastRefreshError = (err as Error).message;
@@ -63,6 +66,9 @@ export class ApiKeyAuthenticator {
   }
 
   isValid(key: string): boolean {
-    return this.hashes.has(sha256Hex(key));
+    if (this.verified.has(key)) return true;
+    if (!this.hashes.has(sha256Hex(key))) return false;
+    if (this.verified.size < 10_000) this.verified.add(key);
+    return true;
   }
 }

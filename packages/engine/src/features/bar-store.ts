@@ -30,6 +30,8 @@ export class UnknownSymbolError extends Error {
  */
 export class BarStore {
   private readonly series = new Map<string, Promise<LoadedSeries>>();
+  /** Loaded series by key, for the synchronous hot path (no promise to await). */
+  private readonly ready = new Map<string, LoadedSeries>();
 
   constructor(
     private readonly source: BarSource,
@@ -37,26 +39,47 @@ export class BarStore {
     private readonly maxAgeMs = 5 * 60_000,
   ) {}
 
+  /** The series if it is loaded and fresh, without awaiting anything; else undefined. */
+  peek(symbol: string, timeframe: string): LoadedSeries | undefined {
+    const loaded = this.ready.get(`${symbol}\u0000${timeframe}`);
+    return loaded && this.clock() - loaded.loadedAt < this.maxAgeMs ? loaded : undefined;
+  }
+
   async get(symbol: string, timeframe: string): Promise<LoadedSeries> {
     const key = `${symbol}\u0000${timeframe}`;
     let pending = this.series.get(key);
     if (pending) {
       const loaded = await pending.catch(() => null);
       if (loaded && this.clock() - loaded.loadedAt < this.maxAgeMs) return loaded;
-      if (this.series.get(key) === pending) this.series.delete(key);
+      if (this.series.get(key) === pending) {
+        this.series.delete(key);
+        this.ready.delete(key);
+      }
       pending = undefined;
     }
     pending = this.load(symbol, timeframe);
     this.series.set(key, pending);
-    pending.catch(() => this.series.delete(key));
+    pending.then(
+      (loaded) => {
+        if (this.series.get(key) === pending) this.ready.set(key, loaded);
+      },
+      () => this.series.delete(key),
+    );
     return pending;
   }
 
   invalidate(symbol?: string, timeframe?: string): void {
-    if (!symbol) return this.series.clear();
+    if (!symbol) {
+      this.series.clear();
+      this.ready.clear();
+      return;
+    }
     for (const key of this.series.keys()) {
       const [s, tf] = key.split('\u0000');
-      if (s === symbol && (!timeframe || tf === timeframe)) this.series.delete(key);
+      if (s === symbol && (!timeframe || tf === timeframe)) {
+        this.series.delete(key);
+        this.ready.delete(key);
+      }
     }
   }
 

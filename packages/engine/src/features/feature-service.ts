@@ -28,7 +28,31 @@ export class FeatureService {
     private readonly leakage: LeakageMonitor,
   ) {}
 
+  /**
+   * The hot path: series in memory and vector in the process LRU → answered without awaiting
+   * anything. Returns undefined when a slower tier is needed.
+   */
+  vectorFromMemory(symbol: string, timeframe: Timeframe, asOfMs: number): FeatureVectorDto | undefined {
+    const series = this.bars.peek(symbol, timeframe);
+    if (!series) return undefined;
+    const index = this.indexFor(series, asOfMs);
+    const barTs = series.bars.ts[index]!;
+    const local = this.cache.getLocal(featureCacheKey(symbol, timeframe, series.version, barTs));
+    if (!local) return undefined;
+    this.served.lru++;
+    return {
+      symbol,
+      timeframe,
+      barTime: new Date(barTs).toISOString(),
+      asOf: new Date(asOfMs).toISOString(),
+      values: local,
+      source: 'lru',
+    } as FeatureVectorDto;
+  }
+
   async vector(symbol: string, timeframe: Timeframe, asOfMs: number): Promise<FeatureVectorDto> {
+    const fast = this.vectorFromMemory(symbol, timeframe, asOfMs);
+    if (fast) return fast;
     const series = await this.bars.get(symbol, timeframe);
     const index = this.indexFor(series, asOfMs);
     const barTs = series.bars.ts[index]!;
