@@ -18,13 +18,15 @@ describe('ApiKeyAuthenticator', () => {
     stored.push(sha256Hex('new-key'));
 
     expect(auth.isValid('new-key')).toBe(false);
-    now += 1500;
-    expect(await auth.isValidFresh('new-key')).toBe(true);
+    expect(await auth.isValidFresh('new-key')).toBe(true); // right after the scheduled reload too
     expect(loads).toBe(2);
 
     // A flood of bad keys inside the interval costs no extra load.
     for (let i = 0; i < 100; i++) expect(await auth.isValidFresh(`bad-${i}`)).toBe(false);
     expect(loads).toBe(2);
+    now += 1500;
+    expect(await auth.isValidFresh('bad-again')).toBe(false);
+    expect(loads).toBe(3);
   });
 
   it('keeps the previous keys when a reload fails', async () => {

@@ -10,7 +10,8 @@ export class ApiKeyAuthenticator {
   /** Presented keys already verified since the last refresh: skips the hash on repeat calls. */
   private verified = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
-  private lastRefreshAt = 0;
+  /** When an unknown key last caused a reload (scheduled reloads do not count). */
+  private lastMissReloadAt = Number.NEGATIVE_INFINITY;
   private refreshing: Promise<void> | null = null;
   lastRefreshError: string | null = null;
 
@@ -38,7 +39,6 @@ export class ApiKeyAuthenticator {
       } catch (err) {
         this.lastRefreshError = (err as Error).message;
       } finally {
-        this.lastRefreshAt = this.clock();
         this.refreshing = null;
       }
     })();
@@ -46,12 +46,13 @@ export class ApiKeyAuthenticator {
   }
 
   /**
-   * Valid now, or valid after a reload when the set is older than `minAgeMs`: a key created
-   * a moment ago works at once, while a flood of bad keys costs at most one query per interval.
+   * Valid now, or valid after a reload: a key created a moment ago works at once, while a
+   * flood of unknown keys causes at most one reload per `minIntervalMs`.
    */
-  async isValidFresh(key: string, minAgeMs = 1000): Promise<boolean> {
+  async isValidFresh(key: string, minIntervalMs = 1000): Promise<boolean> {
     if (this.isValid(key)) return true;
-    if (this.clock() - this.lastRefreshAt < minAgeMs) return false;
+    if (this.clock() - this.lastMissReloadAt < minIntervalMs) return false;
+    this.lastMissReloadAt = this.clock();
     await this.refresh();
     return this.isValid(key);
   }
