@@ -1,2 +1,3 @@
 export * from './features';
 export * from './jobs';
+export * from './bars';

@@ -1,15 +1,8 @@
 import type pg from 'pg';
 
-/** Columnar bars: one typed array per field, ts in epoch milliseconds (UTC). */
-export interface BarColumns {
-  ts: Float64Array;
-  open: Float64Array;
-  high: Float64Array;
-  low: Float64Array;
-  close: Float64Array;
-  /** NaN where the bar has no volume, or null when the whole series has none. */
-  volume: Float64Array | null;
-}
+import type { BarColumns } from '@tradeplane/contracts';
+
+export type { BarColumns };
 
 export interface BarRow {
   ts: number;

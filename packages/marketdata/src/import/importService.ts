@@ -1,3 +1,4 @@
+import type { BarColumns as ContractBarColumns } from '@tradeplane/contracts';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { KNOWN_EXTENSIONS, extensionOf, parseFile } from '../parsers/detect';
@@ -9,16 +10,8 @@ export interface InstrumentSpec {
   quoteAsset: string;
 }
 
-/** Bars of one series, columnar. All arrays have the same length; volume NaN means null. */
-export interface BarColumns {
-  /** Epoch milliseconds, UTC, ascending. */
-  ts: Float64Array;
-  open: Float64Array;
-  high: Float64Array;
-  low: Float64Array;
-  close: Float64Array;
-  volume: Float64Array;
-}
+/** Bars of one series, columnar; the importer always fills `volume` (NaN = none). */
+export type BarColumns = ContractBarColumns & { volume: Float64Array };
 
 export interface WriteResult {
   inserted: number;

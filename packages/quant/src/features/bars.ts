@@ -1,16 +1,6 @@
-/**
- * Bars as parallel columns (struct of arrays). Index i of every column is one bar.
- * - `ts`: bar time, epoch milliseconds, strictly increasing.
- * - `volume`: null when the source has no volume at all; NaN cells mark missing values.
- */
-export interface BarColumns {
-  ts: Float64Array;
-  open: Float64Array;
-  high: Float64Array;
-  low: Float64Array;
-  close: Float64Array;
-  volume: Float64Array | null;
-}
+import type { BarColumns } from '@tradeplane/contracts';
+
+export type { BarColumns };
 
 /** Number of bars. */
 export function barCount(bars: BarColumns): number {

@@ -1,13 +1,8 @@
-import { featureNames as contractFeatureNames } from '@tradeplane/contracts';
 import { describe, expect, it } from 'vitest';
 import { computeFeatureSeries } from './compute';
 import { featureNames } from './feature-names';
 
 describe('featureNames', () => {
-  it('is exactly the contract list, in vector order', () => {
-    expect([...featureNames]).toEqual([...contractFeatureNames]);
-  });
-
   it('computeFeatureSeries returns one column per feature name, nothing else', () => {
     const close = Float64Array.from({ length: 5 }, (_, i) => 10 + i);
     const s = computeFeatureSeries({

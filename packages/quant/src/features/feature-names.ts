@@ -1,20 +1,7 @@
-/**
- * Names of the point-in-time features, in vector order. Kept local so that the quant core
- * depends on nothing but `trading-signals`; `feature-names.test.ts` asserts that this list
- * is exactly `featureNames` of `@tradeplane/contracts`.
- */
-export const featureNames = [
-  'logReturn1',
-  'logReturn5',
-  'logReturn20',
-  'realizedVol20',
-  'rsi14',
-  'macdHist',
-  'bollingerPctB',
-  'volumeZ20',
-  'drawdown',
-] as const;
-export type FeatureName = (typeof featureNames)[number];
+import { featureNames, type FeatureName } from '@tradeplane/contracts';
+
+/** The contract's feature names, in vector order (declared once, in @tradeplane/contracts). */
+export { featureNames, type FeatureName };
 
 /** Every feature at every bar; NaN where a feature is not (yet) defined. */
 export type FeatureSeries = Record<FeatureName, Float64Array>;
