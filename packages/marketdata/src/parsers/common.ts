@@ -1,4 +1,10 @@
-import { UnparseableFileError, type AssetClass, type ParseReject, type ParsedBar } from './types';
+import {
+  UnparseableFileError,
+  type AssetClass,
+  type ParseReject,
+  type ParsedBar,
+  type ParsedSeries,
+} from './types';
 
 /** Symbols treated as ETFs in equity files; everything else in a USD equity file is 'equity'. */
 export const KNOWN_ETFS: ReadonlySet<string> = new Set([
@@ -262,4 +268,19 @@ export class SeriesBuilder {
     if (!this.sorted) this.bars.sort((a, b) => a.ts - b.ts);
     return this.bars;
   }
+}
+
+/** The one series a per-pair candle file holds (none when every row was rejected). */
+export function cryptoPairSeries(pair: PairName, bars: ParsedBar[]): ParsedSeries[] {
+  return bars.length === 0
+    ? []
+    : [
+        {
+          symbol: pair.symbol,
+          timeframe: pair.timeframe,
+          assetClass: 'crypto',
+          quoteAsset: pair.quoteAsset,
+          bars,
+        },
+      ];
 }

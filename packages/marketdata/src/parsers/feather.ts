@@ -1,7 +1,15 @@
 import { DataType, TimeUnit, tableFromIPC, type Table, type Vector } from 'apache-arrow';
-import { RejectList, SeriesBuilder, checkOhlc, isoTs, pairFromFileName, readEpochMs } from './common';
+import {
+  RejectList,
+  SeriesBuilder,
+  checkOhlc,
+  cryptoPairSeries,
+  isoTs,
+  pairFromFileName,
+  readEpochMs,
+} from './common';
 import { registerLz4Codec } from './lz4Codec';
-import { UnparseableFileError, type ParseResult, type ParsedSeries } from './types';
+import { UnparseableFileError, type ParseResult } from './types';
 
 const ARROW_MAGIC = 'ARROW1';
 const TIME_NAMES = ['date', 'datetime', 'timestamp', 'time'];
@@ -186,17 +194,6 @@ export function parseFeather(bytes: Uint8Array, file: string): ParseResult {
   }
 
   const bars = builder.finish();
-  const series: ParsedSeries[] =
-    bars.length === 0
-      ? []
-      : [
-          {
-            symbol: pair.symbol,
-            timeframe: pair.timeframe,
-            assetClass: 'crypto',
-            quoteAsset: pair.quoteAsset,
-            bars,
-          },
-        ];
+  const series = cryptoPairSeries(pair, bars);
   return { file, format: 'feather', series, rejects: rejects.list, rowsRead: n, cellsEmpty: 0 };
 }

@@ -2,13 +2,14 @@ import {
   RejectList,
   SeriesBuilder,
   checkOhlc,
+  cryptoPairSeries,
   isoTs,
   pairFromFileName,
   readEpochMs,
   readPriceValue,
   readVolumeValue,
 } from './common';
-import { UnparseableFileError, type ParseResult, type ParsedSeries } from './types';
+import { UnparseableFileError, type ParseResult } from './types';
 
 const FIELDS = ['ts', 'open', 'high', 'low', 'close', 'volume'] as const;
 
@@ -71,17 +72,6 @@ export function parseJsonCandles(text: string, file: string): ParseResult {
   }
 
   const bars = builder.finish();
-  const series: ParsedSeries[] =
-    bars.length === 0
-      ? []
-      : [
-          {
-            symbol: pair.symbol,
-            timeframe: pair.timeframe,
-            assetClass: 'crypto',
-            quoteAsset: pair.quoteAsset,
-            bars,
-          },
-        ];
+  const series = cryptoPairSeries(pair, bars);
   return { file, format: 'json-candles', series, rejects: rejects.list, rowsRead: doc.length, cellsEmpty: 0 };
 }
