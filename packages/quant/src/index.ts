@@ -1,1 +1,4 @@
 export * from './features';
+export * from './regime';
+export * from './backtest';
+export * from './risk';
