@@ -1,22 +1,29 @@
 #!/usr/bin/env -S npx tsx
 import { Command, CommanderError } from 'commander';
 import { registerDataImport } from './commands/data-import.command';
+import { CliInputError } from './commands/price-file';
+import { registerQuant } from './commands/quant.command';
 import { registerUsers } from './commands/users.command';
 
 const program = new Command('tradeplane')
   .description(
-    'Tradeplane command line: import market data, manage users and API keys.\nConfiguration comes from the environment (see .env.example).',
+    'Tradeplane command line: import market data, risk and regime maths, users and API keys.\nConfiguration comes from the environment (see .env.example).',
   )
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
 registerDataImport(program.command('data').description('Market data'));
 registerUsers(program);
+registerQuant(program);
 
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode);
+  if (err instanceof CliInputError) {
+    console.error(`error: ${err.message}`);
+    process.exit(2);
+  }
   console.error(`error: ${(err as Error).message}`);
   process.exit(1);
 }

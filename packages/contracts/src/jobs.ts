@@ -16,6 +16,24 @@ export const featureBackfillPayload = z.object({
 });
 export type FeatureBackfillPayload = z.infer<typeof featureBackfillPayload>;
 
+export const regimeFitPayload = z.object({
+  symbol: z.string().min(1),
+  timeframe: z.string().min(1).default('1d'),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(42),
+});
+export type RegimeFitPayload = z.infer<typeof regimeFitPayload>;
+
+export const regimeUpdatePayload = z.object({
+  symbol: z.string().min(1),
+  timeframe: z.string().min(1),
+});
+export type RegimeUpdatePayload = z.infer<typeof regimeUpdatePayload>;
+
 export const jobCatalog = {
   'data.import': { queue: 'data-import', payload: dataImportPayload, attempts: 3, timeoutMs: 10 * 60_000 },
   'features.backfill': {
@@ -24,6 +42,8 @@ export const jobCatalog = {
     attempts: 3,
     timeoutMs: 10 * 60_000,
   },
+  'regime.fit': { queue: 'regime', payload: regimeFitPayload, attempts: 2, timeoutMs: 10 * 60_000 },
+  'regime.update': { queue: 'regime', payload: regimeUpdatePayload, attempts: 3, timeoutMs: 60_000 },
 } as const;
 export type JobName = keyof typeof jobCatalog;
 
@@ -47,4 +67,18 @@ export const channels = {
   featureBackfillProgress: 'tp:feature-backfill-progress',
   barsUpdated: 'tp:bars-updated',
   leakageAlarm: 'tp:leakage-alarm',
+  regimeChanged: 'tp:regime-changed',
 } as const;
+
+/** Published when the most likely regime of a stored model changes. */
+export const regimeChangeSchema = z.object({
+  modelVersion: z.string(),
+  symbol: z.string(),
+  time: z.string(),
+  from: z.enum(['bull', 'bear', 'sideways']).nullable(),
+  to: z.enum(['bull', 'bear', 'sideways']),
+  bull: z.number(),
+  bear: z.number(),
+  sideways: z.number(),
+});
+export type RegimeChange = z.infer<typeof regimeChangeSchema>;
