@@ -13,6 +13,7 @@ export interface GatewayServices {
   engine: EngineClient;
   importQueue: JobQueue<'data.import'>;
   backfillQueue: JobQueue<'features.backfill'>;
+  regimeQueue: JobQueue<'regime.fit'>;
   pubsub: RedisPubSub;
   redisQueue: Redis;
   redisCache: Redis;

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -37,6 +37,8 @@ import { authResolvers } from './schema/auth/auth.resolvers';
 import { checkHealth, healthResolvers } from './schema/health/health.resolvers';
 import { ingestionResolvers } from './schema/ingestion/ingestion.resolvers';
 import { marketDataResolvers } from './schema/market-data/market-data.resolvers';
+import { regimeResolvers } from './schema/regimes/regimes.resolvers';
+import { riskResolvers } from './schema/risk/risk.resolvers';
 import { DateTime, JSONScalar } from './schema/scalars';
 import { depthLimit } from './security/depth-limit';
 
@@ -48,8 +50,19 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
+/** schema.graphql first, then every domain's `<domain>/<domain>.graphql` (which `extend` it). */
+function loadTypeDefs(): string[] {
+  const root = path.join(import.meta.dirname, 'schema');
+  const domains = readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => path.join(root, d.name, `${d.name}.graphql`))
+    .filter((file) => existsSync(file))
+    .sort();
+  return [path.join(root, 'schema.graphql'), ...domains].map((file) => readFileSync(file, 'utf8'));
+}
+
 export function buildSchema() {
-  const typeDefs = readFileSync(path.join(import.meta.dirname, 'schema/schema.graphql'), 'utf8');
+  const typeDefs = loadTypeDefs();
   return makeExecutableSchema({
     typeDefs,
     resolvers: [
@@ -59,6 +72,8 @@ export function buildSchema() {
       ingestionResolvers,
       healthResolvers,
       apiKeyResolvers,
+      regimeResolvers,
+      riskResolvers,
     ],
   });
 }
@@ -90,6 +105,7 @@ export async function startGateway(
     engine: new EngineClient(config.ENGINE_URL, config.ENGINE_API_KEY),
     importQueue: new JobQueue('data.import', redisQueue),
     backfillQueue: new JobQueue('features.backfill', redisQueue),
+    regimeQueue: new JobQueue('regime.fit', redisQueue),
     pubsub,
     redisQueue,
     redisCache,
@@ -229,6 +245,7 @@ export async function startGateway(
         await apollo.stop();
         await services.importQueue.close();
         await services.backfillQueue.close();
+        await services.regimeQueue.close();
         await pubsub.close();
         await services.kafka.close();
         redisQueue.disconnect();

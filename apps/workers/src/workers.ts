@@ -1,12 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { channels, type IngestionProgress } from '@tradeplane/contracts';
+import { channels, type IngestionProgress, type RegimeChange } from '@tradeplane/contracts';
 import { openRepositories } from '@tradeplane/db';
 import { runIngestion } from '@tradeplane/marketdata';
 import {
   Counter,
   createCacheConnection,
   createJobWorker,
+  JobQueue,
   createLogger,
   createMetricsRegistry,
   createQueueConnection,
@@ -19,6 +20,8 @@ import {
 } from '@tradeplane/platform';
 import type { Worker } from 'bullmq';
 import { backfillFeatures } from './jobs/features/backfill-features.job';
+import { fitRegimeModel } from './jobs/regime/fit-regime.job';
+import { updateRegimeHistory } from './jobs/regime/update-regime.job';
 
 export interface RunningWorkers {
   metricsUrl: string;
@@ -52,56 +55,74 @@ export async function startWorkers(
     registers: [metrics],
   });
 
+  const regimeQueue = new JobQueue('regime.update', connection);
+  const regimeDeps = {
+    repos,
+    publishChange: (change: RegimeChange) => publish(channels.regimeChanged, change).catch(() => undefined),
+  };
+
   const importWorker = createJobWorker(
-    'data.import',
-    connection,
-    async (payload, job) => {
-      const log = logger.child({ scope: 'data.import', jobId: job.id, runId: payload.runId });
-      log.info({ path: payload.path }, 'import started');
-      const run = await runIngestion(repos, payload.runId, payload.path, {
-        onProgress: (p: IngestionProgress) => {
-          void job.updateProgress(p);
-          void publish(channels.ingestionProgress, p).catch(() => undefined);
-        },
-        onSeriesUpdated: (symbol, timeframe) =>
-          publish(channels.barsUpdated, { symbol, timeframe }).catch(() => undefined),
-      });
-      log.info(
-        { inserted: run.rowsInserted, updated: run.rowsUpdated, rejected: run.rowsRejected },
-        'import finished',
-      );
-      return { inserted: run.rowsInserted, updated: run.rowsUpdated, rejected: run.rowsRejected };
+    {
+      'data.import': async (payload, job) => {
+        const log = logger.child({ scope: 'data.import', jobId: job.id, runId: payload.runId });
+        log.info({ path: payload.path }, 'import started');
+        const run = await runIngestion(repos, payload.runId, payload.path, {
+          onProgress: (p: IngestionProgress) => {
+            void job.updateProgress(p);
+            void publish(channels.ingestionProgress, p).catch(() => undefined);
+          },
+          onSeriesUpdated: (symbol, timeframe) =>
+            publish(channels.barsUpdated, { symbol, timeframe }).catch(() => undefined),
+        });
+        log.info(
+          { inserted: run.rowsInserted, updated: run.rowsUpdated, rejected: run.rowsRejected },
+          'import finished',
+        );
+        return { inserted: run.rowsInserted, updated: run.rowsUpdated, rejected: run.rowsRejected };
+      },
     },
+    connection,
     { concurrency: 1 },
   );
 
   const backfillWorker = createJobWorker(
-    'features.backfill',
-    connection,
-    async (payload, job) =>
-      backfillFeatures(
-        payload,
-        {
-          repos,
-          redisCache,
-          ttlSeconds: engineConfig.FEATURE_CACHE_TTL_S,
-          warmBars: 500,
-          onAlarm: (alarm) => {
-            logger.error({ alarm, jobId: job.id }, 'feature leakage alarm during backfill');
-            void publish(channels.leakageAlarm, alarm).catch(() => undefined);
+    {
+      'features.backfill': async (payload, job) =>
+        backfillFeatures(
+          payload,
+          {
+            repos,
+            redisCache,
+            ttlSeconds: engineConfig.FEATURE_CACHE_TTL_S,
+            warmBars: 500,
+            onAlarm: (alarm) => {
+              logger.error({ alarm, jobId: job.id }, 'feature leakage alarm during backfill');
+              void publish(channels.leakageAlarm, alarm).catch(() => undefined);
+            },
           },
-        },
-        async (done, total, symbol) => {
-          await job.updateProgress({ done, total, symbol });
-          await publish(channels.featureBackfillProgress, { jobId: job.id, done, total, symbol }).catch(
-            () => undefined,
-          );
-        },
-      ),
+          async (done, total, symbol) => {
+            await job.updateProgress({ done, total, symbol });
+            await publish(channels.featureBackfillProgress, { jobId: job.id, done, total, symbol }).catch(
+              () => undefined,
+            );
+          },
+        ),
+    },
+    connection,
     { concurrency: config.WORKERS_CONCURRENCY },
   );
 
-  const workers = [importWorker, backfillWorker];
+  // Fits and updates share one queue, one at a time, so an update never races a fit.
+  const regimeWorker = createJobWorker(
+    {
+      'regime.fit': (payload) => fitRegimeModel(payload, regimeDeps),
+      'regime.update': (payload) => updateRegimeHistory(payload, regimeDeps),
+    },
+    connection,
+    { concurrency: 1 },
+  );
+
+  const workers = [importWorker, backfillWorker, regimeWorker];
   for (const w of workers) {
     w.on('completed', (job) => jobsTotal.inc({ job: job.name, outcome: 'completed' }));
     w.on('failed', (job, err) => {
@@ -126,7 +147,7 @@ export async function startWorkers(
     metricsServer.listen(config.WORKERS_METRICS_PORT, '127.0.0.1', resolve),
   );
   const metricsUrl = `http://127.0.0.1:${(metricsServer.address() as AddressInfo).port}`;
-  logger.info({ metricsUrl, queues: ['data-import', 'feature-backfill'] }, 'workers started');
+  logger.info({ metricsUrl, queues: ['data-import', 'feature-backfill', 'regime'] }, 'workers started');
 
   let stopping: Promise<void> | undefined;
   return {
@@ -136,6 +157,7 @@ export async function startWorkers(
       // Stop intake, let in-flight jobs finish, then close connections.
       stopping ??= (async () => {
         await Promise.all(workers.map((w) => w.close()));
+        await regimeQueue.close();
         await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
         connection.disconnect();
         publisher.disconnect();

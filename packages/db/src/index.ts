@@ -5,6 +5,7 @@ import {
   BarsRepository,
   IngestionRunsRepository,
   InstrumentsRepository,
+  RegimesRepository,
   SessionsRepository,
   UsersRepository,
 } from './repositories';
@@ -23,6 +24,7 @@ export interface Repositories {
   sessions: SessionsRepository;
   apiKeys: ApiKeysRepository;
   audit: AuditLogRepository;
+  regimes: RegimesRepository;
 }
 
 export function openRepositories(options: DbOptions): Repositories {
@@ -36,5 +38,6 @@ export function openRepositories(options: DbOptions): Repositories {
     sessions: new SessionsRepository(db.prisma),
     apiKeys: new ApiKeysRepository(db.prisma),
     audit: new AuditLogRepository(db.prisma),
+    regimes: new RegimesRepository(db.prisma, db.pool),
   };
 }

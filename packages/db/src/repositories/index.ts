@@ -5,3 +5,4 @@ export * from './ingestion-runs.repository';
 export * from './instruments.repository';
 export * from './sessions.repository';
 export * from './users.repository';
+export * from './regimes.repository';

@@ -35,27 +35,36 @@ export class JobQueue<N extends JobName> {
   }
 }
 
+export type JobHandler<N extends JobName> = (payload: JobPayload<N>, job: Job) => Promise<unknown>;
+export type JobHandlers = { [N in JobName]?: JobHandler<N> };
+
 /**
- * A worker for one catalog job. The payload is parsed again when dequeued (a malformed job
- * fails with a clear error instead of running). Handlers must be idempotent: BullMQ is
- * at-least-once and a stalled job may run twice.
+ * A worker for the catalog jobs of one queue, dispatching on the job name. Each payload is
+ * parsed again when dequeued (a malformed job fails with a clear error instead of running).
+ * Handlers must be idempotent: BullMQ is at-least-once and a stalled job may run twice.
  */
-export function createJobWorker<N extends JobName>(
-  name: N,
+export function createJobWorker(
+  handlers: JobHandlers,
   connection: Redis,
-  handler: (payload: JobPayload<N>, job: Job) => Promise<unknown>,
   options: Omit<WorkerOptions, 'connection'> = {},
 ): Worker {
-  const entry = jobCatalog[name];
+  const names = Object.keys(handlers) as JobName[];
+  const queue = jobCatalog[names[0]!].queue;
+  if (names.some((n) => jobCatalog[n].queue !== queue)) {
+    throw new Error(`createJobWorker: jobs ${names.join(', ')} do not share one queue`);
+  }
   return new Worker(
-    entry.queue,
+    queue,
     async (job) => {
-      const parsed = entry.payload.safeParse(job.data);
+      const name = job.name as JobName;
+      const handler = handlers[name] as JobHandler<JobName> | undefined;
+      if (!handler) throw new Error(`no handler for job '${job.name}' on queue ${queue}`);
+      const parsed = jobCatalog[name].payload.safeParse(job.data);
       if (!parsed.success) {
         const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
         throw new Error(`invalid ${name} payload: ${detail}`);
       }
-      return handler(parsed.data as JobPayload<N>, job);
+      return handler(parsed.data as JobPayload<JobName>, job);
     },
     { connection, ...options },
   );
