@@ -53,6 +53,12 @@ start_service gateway "${node_ts[@]}" apps/gateway/src/main.ts
 wait_http gateway "http://127.0.0.1:$GATEWAY_PORT/metrics" 60
 start_service workers "${node_ts[@]}" apps/workers/src/main.ts
 wait_http workers "http://127.0.0.1:$WORKERS_METRICS_PORT/healthz" 60
+# A first regime model for the benchmark, so the Regimes page has something real to show.
+if [ "$(psql "$DATABASE_URL" -Atc "SELECT count(*) FROM regime_models WHERE symbol = 'SPY'" 2>/dev/null || echo 1)" = "0" ] &&
+  [ "$(psql "$DATABASE_URL" -Atc "SELECT count(*) FROM instruments WHERE symbol = 'SPY'" 2>/dev/null || echo 0)" = "1" ]; then
+  say "fitting a first regime model for SPY on the workers"
+  (cd "$REPO_ROOT" && node --import tsx apps/cli/src/main.ts regime train --symbol SPY >/dev/null) || say "could not enqueue the SPY regime fit (see the workers log)"
+fi
 start_service web node "$REPO_ROOT/node_modules/next/dist/bin/next" start apps/web -p "$WEB_PORT" -H 127.0.0.1
 wait_http web "http://127.0.0.1:$WEB_PORT/login" 60
 

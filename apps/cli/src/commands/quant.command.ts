@@ -8,6 +8,15 @@ import {
   simpleReturns,
   type LinkageMethod,
 } from '@tradeplane/quant';
+import { openRepositories } from '@tradeplane/db';
+import {
+  createQueueConnection,
+  dbConfigSchema,
+  JobQueue,
+  loadConfig,
+  redisConfigSchema,
+} from '@tradeplane/platform';
+import { QueueEvents } from 'bullmq';
 import { InvalidArgumentError, type Command } from 'commander';
 import { closeSeries, CliInputError, readPriceFile } from './price-file';
 
@@ -181,5 +190,35 @@ export function registerQuant(program: Command): void {
           `${d.transitions} transitions; mean one-way turnover on transition days: hard switch ${pct(d.hardSwitch)}, ` +
           `blended ${pct(d.blended)}, EMA-smoothed blend (half-life ${d.smoothingHalfLife}) ${pct(d.blendedSmoothed)}`,
       );
+    });
+
+  regime
+    .command('train')
+    .description('Fit and store a regime model for an imported symbol on the workers (the console shows it)')
+    .requiredOption('--symbol <symbol>', 'an imported symbol with daily bars, e.g. SPY')
+    .option('--seed <n>', 'random seed of the restarts', parseSeed, 42)
+    .option('--wait', 'wait for the workers to finish and print the result')
+    .action(async (opts: { symbol: string; seed: number; wait?: boolean }) => {
+      const symbol = opts.symbol.toUpperCase();
+      const repos = openRepositories({ url: loadConfig(dbConfigSchema).DATABASE_URL, poolMax: 1 });
+      const connection = createQueueConnection(loadConfig(redisConfigSchema).REDIS_QUEUE_URL);
+      const queue = new JobQueue('regime.fit', connection);
+      try {
+        if (!(await repos.instruments.findBySymbol(symbol)))
+          throw new CliInputError(`--symbol: unknown symbol ${symbol}`);
+        const jobId = await queue.enqueue({ symbol, timeframe: '1d', seed: opts.seed });
+        if (!opts.wait) return console.log(JSON.stringify({ jobId, status: 'queued' }));
+        const events = new QueueEvents(queue.queue.name, { connection: connection.duplicate() });
+        try {
+          const result = await (await queue.queue.getJob(jobId))!.waitUntilFinished(events, 300_000);
+          console.log(JSON.stringify({ jobId, status: 'done', ...result }));
+        } finally {
+          await events.close();
+        }
+      } finally {
+        await queue.close();
+        connection.disconnect();
+        await repos.db.close();
+      }
     });
 }
