@@ -132,6 +132,10 @@ describe('regimes', () => {
     expect(fit.errors).toBeUndefined();
     const result = await waitForJob('regime', fit.data.fitRegimeModel);
     expect(result).toMatchObject({ points: 6745, latest: 'bull' });
+    const status = await gql('query($id:ID!){ regimeFitJob(id:$id){ state failedReason } }', {
+      id: fit.data.fitRegimeModel,
+    });
+    expect(status.data.regimeFitJob).toEqual({ state: 'completed', failedReason: null });
     await firstChange;
     expect(changes[0]).toMatchObject({
       symbol: 'SPY',
@@ -142,13 +146,14 @@ describe('regimes', () => {
 
     const h =
       await gql(`{ regimeHistory(symbol:"SPY"){ model{ version seed logLikelihood states{ label } transition }
-      points{ time bull bear sideways regime } transitions{ time from to } disruption{ transitions hardSwitch blended } } }`);
+      points{ time bull bear sideways regime } transitions{ time from to } disruption{ transitions hardSwitch blended blendedSmoothed } } }`);
     const history = h.data.regimeHistory;
     expect(history.model.states.map((s: any) => s.label)).toEqual(['bull', 'bear', 'sideways']);
     expect(history.points).toHaveLength(6745);
     expect(history.transitions).toHaveLength(171);
     expect(history.disruption.transitions).toBe(171);
     expect(history.disruption.blended).toBeLessThan(history.disruption.hardSwitch);
+    expect(history.disruption.blendedSmoothed).toBeLessThan(history.disruption.blended);
 
     // New bars: drop the last 15 stored points, then let the update job filter them again
     // from the stored state. The continued filter must reproduce them.

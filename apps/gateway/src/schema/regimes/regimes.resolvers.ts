@@ -31,6 +31,17 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const regimeResolvers = {
   Query: {
+    async regimeFitJob(_: unknown, args: { id: string }, ctx: GatewayContext) {
+      requireUser(ctx);
+      const job = await ctx.regimeQueue.queue.getJob(args.id);
+      if (!job || job.name !== 'regime.fit') return null;
+      return {
+        id: job.id,
+        state: await job.getState(),
+        failedReason: job.failedReason ?? null,
+        attemptsMade: job.attemptsMade,
+      };
+    },
     async regimeModels(_: unknown, args: { symbol?: string }, ctx: GatewayContext) {
       requireUser(ctx);
       return (await ctx.repos.regimes.listModels(args.symbol?.toUpperCase())).map(presentModel);
@@ -70,7 +81,13 @@ export const regimeResolvers = {
         model: presentModel(model),
         points,
         transitions,
-        disruption: { transitions: d.transitions, hardSwitch: d.hardSwitch, blended: d.blended },
+        disruption: {
+          transitions: d.transitions,
+          hardSwitch: d.hardSwitch,
+          blended: d.blended,
+          blendedSmoothed: d.blendedSmoothed,
+          smoothingHalfLife: d.smoothingHalfLife,
+        },
       };
     },
   },

@@ -1,8 +1,15 @@
 import type { Metadata } from 'next';
-import { SectionPlaceholder } from '@/features/sections/SectionPlaceholder';
+import { Suspense } from 'react';
+import { RegimesPage } from '@/features/regimes/RegimesPage';
+import { Loading } from '@/shared/ui/States';
 
 export const metadata: Metadata = { title: 'Regimes' };
 
 export default function Page() {
-  return <SectionPlaceholder section="regimes" />;
+  // RegimesPage reads ?symbol= with useSearchParams, which needs a Suspense boundary.
+  return (
+    <Suspense fallback={<Loading>Loading…</Loading>}>
+      <RegimesPage />
+    </Suspense>
+  );
 }

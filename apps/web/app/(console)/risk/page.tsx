@@ -1,8 +1,15 @@
 import type { Metadata } from 'next';
-import { SectionPlaceholder } from '@/features/sections/SectionPlaceholder';
+import { Suspense } from 'react';
+import { RiskPage } from '@/features/risk/RiskPage';
+import { Loading } from '@/shared/ui/States';
 
 export const metadata: Metadata = { title: 'Risk' };
 
 export default function Page() {
-  return <SectionPlaceholder section="risk" />;
+  // RiskPage reads ?linkage= with useSearchParams, which needs a Suspense boundary.
+  return (
+    <Suspense fallback={<Loading>Loading…</Loading>}>
+      <RiskPage />
+    </Suspense>
+  );
 }

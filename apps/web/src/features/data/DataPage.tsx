@@ -5,6 +5,7 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { hasRole, useSession } from '@/features/auth/session';
 import { formatInt } from '@/shared/format/format';
 import { useQuery } from '@/shared/hooks/useGraphQL';
+import { useAllBars } from '@/shared/market/useBars';
 import { Card } from '@/shared/ui/Card';
 import { Empty, ErrorState, Loading } from '@/shared/ui/States';
 import { FEATURE_SERIES, INSTRUMENTS } from './operations';
@@ -13,7 +14,6 @@ import { FeaturePanel } from './FeaturePanel';
 import { ImportCard } from './ImportCard';
 import { InstrumentsTable } from './InstrumentsTable';
 import { PriceChart } from './PriceChart';
-import { useAllBars } from './useBars';
 import styles from './data.module.css';
 
 function defaultTimeframe(timeframes: readonly string[]): string | null {

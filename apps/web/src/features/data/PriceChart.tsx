@@ -1,7 +1,6 @@
 'use client';
 
 import { useEffect, useRef, useState } from 'react';
-import type * as LightweightCharts from 'lightweight-charts';
 import type {
   BarData,
   HistogramData,
@@ -15,13 +14,13 @@ import type {
 } from 'lightweight-charts';
 import { formatInt, formatNumber } from '@/shared/format/format';
 import { ErrorState } from '@/shared/ui/States';
-import type { Bar, FeatureSeriesData } from './operations';
-import type { BarsState } from './useBars';
+import type { Bar } from '@/shared/market/bars';
+import type { BarsState } from '@/shared/market/useBars';
+import { isDailyOrCoarser, toChartPoints } from '@/shared/chart/time';
+import { useLightweightChart } from '@/shared/chart/useLightweightChart';
+import type { FeatureSeriesData } from './operations';
 import { featureMeta } from './features';
-import { isDailyOrCoarser, toChartPoints } from './time';
 import styles from './data.module.css';
-
-type LW = typeof LightweightCharts;
 
 const PRICE_PANE_PX = 380;
 const FEATURE_PANE_PX = 120;
@@ -61,14 +60,14 @@ function pricePrecision(bars: readonly Bar[]): number {
 
 export function PriceChart(props: PriceChartProps) {
   const { symbol, timeframe, barsState, featureSeries, overlays, showVolume } = props;
-  const containerRef = useRef<HTMLDivElement>(null);
+  const { containerRef, handle, error: chartError } = useLightweightChart();
   const legendRef = useRef<HTMLSpanElement>(null);
-  const chartRef = useRef<IChartApi | null>(null);
-  const lwRef = useRef<LW | null>(null);
-  const seriesRef = useRef<ISeriesApi<SeriesType>[]>([]);
+  /** Series of the current chart (a remounted chart starts with none). */
+  const seriesRef = useRef<{ chart: IChartApi | null; series: ISeriesApi<SeriesType>[] }>({
+    chart: null,
+    series: [],
+  });
   const dataKeyRef = useRef<string | null>(null);
-  const [chartReady, setChartReady] = useState(false);
-  const [chartError, setChartError] = useState<Error | null>(null);
   const [labels, setLabels] = useState<PaneLabel[]>([]);
 
   const daily = isDailyOrCoarser(timeframe);
@@ -77,58 +76,22 @@ export function PriceChart(props: PriceChartProps) {
   const ohlc = ready && hasOhlc(bars);
   const height = PRICE_PANE_PX + (ready ? overlays.length * FEATURE_PANE_PX : 0);
 
-  // Create the chart once (lightweight-charts is loaded in the browser only).
-  useEffect(() => {
-    let disposed = false;
-    import('lightweight-charts')
-      .then((lw) => {
-        const el = containerRef.current;
-        if (disposed || !el) return;
-        lwRef.current = lw;
-        chartRef.current = lw.createChart(el, {
-          autoSize: true,
-          layout: {
-            background: { type: lw.ColorType.Solid, color: '#11151c' },
-            textColor: '#8591a3',
-            fontSize: 11,
-            fontFamily: "ui-monospace, 'SF Mono', Menlo, Consolas, 'DejaVu Sans Mono', monospace",
-            panes: {
-              separatorColor: '#2f3946',
-              separatorHoverColor: 'rgba(76, 141, 255, 0.25)',
-              enableResize: true,
-            },
-          },
-          grid: { vertLines: { color: '#1a202b' }, horzLines: { color: '#1a202b' } },
-          crosshair: { mode: lw.CrosshairMode.Normal },
-          rightPriceScale: { borderColor: '#2f3946' },
-          // A small minimum spacing lets fitContent show the whole history, not just its tail.
-          timeScale: { borderColor: '#2f3946', rightOffset: 4, minBarSpacing: 0.05 },
-        });
-        setChartReady(true);
-      })
-      .catch((err: unknown) => setChartError(err instanceof Error ? err : new Error(String(err))));
-    return () => {
-      disposed = true;
-      chartRef.current?.remove();
-      chartRef.current = null;
-      seriesRef.current = [];
-      dataKeyRef.current = null;
-      setChartReady(false);
-    };
-  }, []);
-
   // (Re)build all series whenever the data or the chosen overlays change.
   useEffect(() => {
-    const chart = chartRef.current;
-    const lw = lwRef.current;
-    if (!chartReady || !chart || !lw) return;
+    if (!handle) return;
+    const { chart, lw } = handle;
+    if (seriesRef.current.chart !== chart) {
+      seriesRef.current = { chart, series: [] };
+      dataKeyRef.current = null;
+    }
+    const owned = seriesRef.current.series;
 
     const dataKey = `${symbol}|${timeframe}|${bars.length}`;
     const sameData = dataKeyRef.current === dataKey;
     const keepRange = sameData ? chart.timeScale().getVisibleLogicalRange() : null;
 
-    for (const s of seriesRef.current) chart.removeSeries(s);
-    seriesRef.current = [];
+    for (const s of owned) chart.removeSeries(s);
+    owned.length = 0;
     for (let i = chart.panes().length - 1; i > 0; i--) chart.removePane(i);
 
     if (!ready || bars.length === 0) {
@@ -180,7 +143,7 @@ export function PriceChart(props: PriceChartProps) {
       );
       priceSeries = line;
     }
-    seriesRef.current.push(priceSeries);
+    owned.push(priceSeries);
 
     let volumeSeries: ISeriesApi<'Histogram'> | null = null;
     if (showVolume && bars.some((b) => b.volume != null)) {
@@ -210,7 +173,7 @@ export function PriceChart(props: PriceChartProps) {
                 },
         ),
       );
-      seriesRef.current.push(volumeSeries);
+      owned.push(volumeSeries);
     }
 
     // One pane per enabled feature; null values become whitespace (gaps).
@@ -271,7 +234,7 @@ export function PriceChart(props: PriceChartProps) {
           title: '',
         });
       }
-      seriesRef.current.push(s);
+      owned.push(s);
       drawn.push(name);
     }
 
@@ -351,7 +314,7 @@ export function PriceChart(props: PriceChartProps) {
       ro.disconnect();
       chart.unsubscribeCrosshairMove(onMove);
     };
-  }, [chartReady, ready, bars, symbol, timeframe, daily, ohlc, featureSeries, overlays, showVolume]);
+  }, [handle, ready, bars, symbol, timeframe, daily, ohlc, featureSeries, overlays, showVolume]);
 
   const state = chartError ? 'error' : barsState.status;
 

@@ -10,21 +10,6 @@ export interface Instrument {
   lastBar: string | null;
 }
 
-export interface Bar {
-  time: string;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number | null;
-}
-
-export interface BarsPage {
-  totalCount: number;
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  edges: { node: Bar }[];
-}
-
 export interface FeatureSeriesData {
   times: string[];
   features: { name: string; values: (number | null)[] }[];
@@ -70,19 +55,6 @@ export interface IngestionRun {
 export const INSTRUMENTS = operation<{ instruments: Instrument[] }>(
   `query Instruments {
   instruments { symbol assetClass quoteAsset timeframes barCount firstBar lastBar }
-}`,
-);
-
-export const BARS = operation<
-  { bars: BarsPage },
-  { symbol: string; timeframe: string; first: number; after: string | null }
->(
-  `query Bars($symbol: String!, $timeframe: String!, $first: Int, $after: String) {
-  bars(symbol: $symbol, timeframe: $timeframe, first: $first, after: $after) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    edges { node { time open high low close volume } }
-  }
 }`,
 );
 

@@ -1,4 +1,4 @@
-export type SectionId = 'experiments' | 'models' | 'rollouts' | 'decisions' | 'regimes' | 'risk' | 'live';
+export type SectionId = 'experiments' | 'models' | 'rollouts' | 'decisions' | 'live';
 
 export interface SectionInfo {
   title: string;
@@ -23,14 +23,6 @@ export const SECTIONS: Record<SectionId, SectionInfo> = {
   decisions: {
     title: 'Decisions',
     willHold: 'Every decision a model made, with the point-in-time features and model version behind it.',
-  },
-  regimes: {
-    title: 'Regimes',
-    willHold: 'Bull / bear / sideways probabilities from the regime HMM — arrives with the quant core.',
-  },
-  risk: {
-    title: 'Risk',
-    willHold: 'Exposure, limits and drawdown against the risk budget, with any breaches.',
   },
   live: {
     title: 'Live',

@@ -43,3 +43,15 @@ export function formatTimestamp(iso: string | null | undefined): string {
   if (Number.isNaN(d.getTime())) return iso;
   return `${formatDate(iso)} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}Z`;
 }
+
+/** Fraction → percent string, e.g. 0.1234 → `12.34%`. */
+export function formatPercent(v: number | null | undefined, digits = 2): string {
+  if (v == null || !Number.isFinite(v)) return '—';
+  return `${(v * 100).toFixed(digits)}%`;
+}
+
+/** Small magnitudes in scientific notation with three significant digits, e.g. `1.23e-4`. */
+export function formatScientific(v: number | null | undefined): string {
+  if (v == null || !Number.isFinite(v)) return '—';
+  return v === 0 ? '0' : v.toExponential(2);
+}

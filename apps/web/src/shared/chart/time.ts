@@ -66,3 +66,16 @@ export function toChartPoints<T, P>(
   }
   return out;
 }
+
+/** A lightweight-charts time (business-day string or object, or UTC seconds) as `YYYY-MM-DD[ HH:MM]`. */
+export function chartTimeLabel(time: ChartTime | { year: number; month: number; day: number }): string {
+  if (typeof time === 'string') return time;
+  if (typeof time === 'number') {
+    const d = new Date(time * 1000);
+    const date = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+    return d.getUTCHours() === 0 && d.getUTCMinutes() === 0
+      ? date
+      : `${date} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+  }
+  return `${time.year}-${pad(time.month)}-${pad(time.day)}`;
+}

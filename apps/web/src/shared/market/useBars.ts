@@ -1,8 +1,8 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import { request } from '@/shared/graphql/client';
-import { BARS, type Bar, type BarsPage } from './operations';
+import { request } from '../graphql/client';
+import { BARS, type Bar, type BarsPage } from './bars';
 
 export const BARS_PAGE_SIZE = 5000;
 
