@@ -1,3 +1,4 @@
 export * from './features';
 export * from './jobs';
 export * from './bars';
+export * from './tracking';

@@ -68,6 +68,8 @@ export const channels = {
   barsUpdated: 'tp:bars-updated',
   leakageAlarm: 'tp:leakage-alarm',
   regimeChanged: 'tp:regime-changed',
+  runStatus: 'tp:run-status',
+  runMetrics: 'tp:run-metrics',
 } as const;
 
 /** Published when the most likely regime of a stored model changes. */

@@ -5,8 +5,11 @@ import {
   BarsRepository,
   IngestionRunsRepository,
   InstrumentsRepository,
+  ModelRegistryRepository,
   RegimesRepository,
+  RunQueriesRepository,
   SessionsRepository,
+  TrackingRepository,
   UsersRepository,
 } from './repositories';
 
@@ -25,6 +28,11 @@ export interface Repositories {
   apiKeys: ApiKeysRepository;
   audit: AuditLogRepository;
   regimes: RegimesRepository;
+  /** Experiment tracking: writes (runs, params, metric batches, artifacts). */
+  tracking: TrackingRepository;
+  /** Experiment tracking: reads (filtering, series, comparison). */
+  runQueries: RunQueriesRepository;
+  registry: ModelRegistryRepository;
 }
 
 export function openRepositories(options: DbOptions): Repositories {
@@ -39,5 +47,8 @@ export function openRepositories(options: DbOptions): Repositories {
     apiKeys: new ApiKeysRepository(db.prisma),
     audit: new AuditLogRepository(db.prisma),
     regimes: new RegimesRepository(db.prisma, db.pool),
+    tracking: new TrackingRepository(db.prisma, db.pool),
+    runQueries: new RunQueriesRepository(db.prisma, db.pool),
+    registry: new ModelRegistryRepository(db.prisma, db.pool),
   };
 }

@@ -6,3 +6,6 @@ export * from './instruments.repository';
 export * from './sessions.repository';
 export * from './users.repository';
 export * from './regimes.repository';
+export * from './tracking.repository';
+export * from './run-queries.repository';
+export * from './model-registry.repository';
