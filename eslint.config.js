@@ -59,7 +59,7 @@ export default tseslint.config(
   },
   {
     // Tests read untyped JSON responses; `any` there is honest.
-    files: ['**/*.test.ts', '**/e2e/**', '**/bench/**'],
+    files: ['**/*.test.ts', '**/test/**', '**/e2e/**', '**/bench/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {

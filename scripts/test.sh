@@ -51,7 +51,7 @@ e2e_env=(DATABASE_URL=$E2E_DB ENGINE_PORT=17070 GATEWAY_PORT=14000
   WEB_PORT=$E2E_WEB_PORT WORKERS_METRICS_PORT=19464 ADMIN_EMAIL=admin@tradeplane.local ADMIN_PASSWORD=e2e-admin-password
   TP_APP_DIR="$TP_STACK_DIR/app-e2e" NEXT_DIST_DIR=.next-e2e LOG_LEVEL=warn)
 if env "${e2e_env[@]}" bash scripts/start.sh >"$REPORT_DIR/e2e-start.log" 2>&1; then
-  (cd apps/web && env E2E_BASE_URL="http://localhost:$E2E_WEB_PORT" E2E_ADMIN_PASSWORD=e2e-admin-password \
+  (cd apps/web && env E2E_BASE_URL="http://localhost:$E2E_WEB_PORT" E2E_ADMIN_PASSWORD=e2e-admin-password E2E_DATABASE_URL=$E2E_DB \
     E2E_JSON_REPORT="$REPORT_DIR/e2e.json" E2E_OUTPUT_DIR="$REPORT_DIR/e2e" npx --no-install playwright test --config e2e/playwright.config.ts) 2>&1 | tail -n 60
   node -e "const j=require('$REPORT_DIR/e2e.json');console.log(j.stats.expected, j.stats.unexpected + j.stats.flaky)" \
     >"$REPORT_DIR/e2e.counts" 2>/dev/null || echo "0 1" >"$REPORT_DIR/e2e.counts"

@@ -28,7 +28,8 @@ async function tradeplane(...args: string[]) {
   }
 }
 
-describe('tradeplane risk / regime (exact interface, real data)', () => {
+// Each test spawns the CLI (tsx start-up) several times: allow for a loaded machine.
+describe('tradeplane risk / regime (exact interface, real data)', { timeout: 60_000 }, () => {
   it('risk hrp prints weights, linkage and order as one JSON document', async () => {
     const r = await tradeplane(
       'risk',

@@ -3,6 +3,7 @@ import type { GatewayConfig, JobQueue, KafkaAdapter, Logger, Redis } from '@trad
 import type { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { SessionUser } from './auth/roles';
 import type { SessionService } from './auth/session.service';
+import type { DecisionMirror } from './decisions';
 import type { EngineClient } from './engine/engine-client';
 
 /** Long-lived services shared by every request. */
@@ -18,6 +19,8 @@ export interface GatewayServices {
   redisQueue: Redis;
   redisCache: Redis;
   kafka: KafkaAdapter;
+  /** Recent decisions mirrored from Kafka into Redis. */
+  decisions: DecisionMirror;
   logger: Logger;
   clock: () => Date;
 }

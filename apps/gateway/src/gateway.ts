@@ -30,16 +30,20 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { SESSION_COOKIE, SessionService } from './auth/session.service';
 import type { GatewayContext, GatewayServices } from './context';
+import { decisionStreamConfigSchema, openDecisionStream, type DecisionStream } from './decisions';
 import { EngineClient } from './engine/engine-client';
 import { formatError } from './errors/graphql-errors';
 import { apiKeyResolvers } from './schema/api-keys/api-keys.resolvers';
 import { authResolvers } from './schema/auth/auth.resolvers';
+import { decisionResolvers } from './schema/decisions/decisions.resolvers';
 import { checkHealth, healthResolvers } from './schema/health/health.resolvers';
 import { ingestionResolvers } from './schema/ingestion/ingestion.resolvers';
 import { marketDataResolvers } from './schema/market-data/market-data.resolvers';
 import { regimeResolvers } from './schema/regimes/regimes.resolvers';
 import { riskResolvers } from './schema/risk/risk.resolvers';
 import { DateTime, JSONScalar } from './schema/scalars';
+import { trackingResolvers } from './schema/tracking/tracking.resolvers';
+import { tradingResolvers } from './schema/trading/trading.resolvers';
 import { depthLimit } from './security/depth-limit';
 
 export interface RunningGateway {
@@ -47,6 +51,8 @@ export interface RunningGateway {
   /** The admin password generated at first start when ADMIN_PASSWORD was not set, else null. */
   generatedAdminPassword: string | null;
   services: GatewayServices;
+  /** The consumer of the `decisions` topic; `ready` once it has joined. */
+  decisionStream: DecisionStream;
   stop(): Promise<void>;
 }
 
@@ -74,6 +80,9 @@ export function buildSchema() {
       apiKeyResolvers,
       regimeResolvers,
       riskResolvers,
+      trackingResolvers,
+      tradingResolvers,
+      decisionResolvers,
     ],
   });
 }
@@ -86,6 +95,7 @@ export async function startGateway(
   const dbConfig = loadConfig(dbConfigSchema, env);
   const redisConfig = loadConfig(redisConfigSchema, env);
   const kafkaConfig = loadConfig(kafkaConfigSchema, env);
+  const decisionStreamConfig = loadConfig(decisionStreamConfigSchema, env);
   const production = env.NODE_ENV === 'production';
 
   const repos = openRepositories({ url: dbConfig.DATABASE_URL, poolMax: dbConfig.DATABASE_POOL_MAX });
@@ -98,6 +108,18 @@ export async function startGateway(
   for (const r of [redisQueue, redisCache]) r.on('error', () => undefined);
 
   const clock = () => new Date();
+  const metrics = createMetricsRegistry('gateway');
+  const kafka = new KafkaAdapter(kafkaConfig.KAFKA_BROKERS, `${kafkaConfig.KAFKA_CLIENT_ID}-gateway`);
+  const decisions = openDecisionStream({
+    config: decisionStreamConfig,
+    kafka,
+    kafkaClientId: kafkaConfig.KAFKA_CLIENT_ID,
+    redisCache,
+    redisQueue,
+    pubsub,
+    metrics,
+    logger,
+  });
   const services: GatewayServices = {
     config,
     repos,
@@ -109,7 +131,8 @@ export async function startGateway(
     pubsub,
     redisQueue,
     redisCache,
-    kafka: new KafkaAdapter(kafkaConfig.KAFKA_BROKERS, `${kafkaConfig.KAFKA_CLIENT_ID}-gateway`),
+    kafka,
+    decisions: decisions.mirror,
     logger,
     clock,
   };
@@ -136,7 +159,6 @@ export async function startGateway(
   const schema = buildSchema();
   const app = express();
   const httpServer = createServer(app);
-  const metrics = createMetricsRegistry('gateway');
   const requestDuration = new Histogram({
     name: 'tp_gateway_graphql_duration_seconds',
     help: 'GraphQL operation duration',
@@ -234,18 +256,21 @@ export async function startGateway(
   await new Promise<void>((resolve) => httpServer.listen(config.GATEWAY_PORT, config.GATEWAY_HOST, resolve));
   const url = `http://${config.GATEWAY_HOST}:${(httpServer.address() as AddressInfo).port}`;
   logger.info({ url }, 'gateway listening');
+  decisions.stream.start();
 
   let stopping: Promise<void> | undefined;
   return {
     url,
     generatedAdminPassword,
     services,
+    decisionStream: decisions.stream,
     stop() {
       stopping ??= (async () => {
         await apollo.stop();
         await services.importQueue.close();
         await services.backfillQueue.close();
         await services.regimeQueue.close();
+        await decisions.stream.stop();
         await pubsub.close();
         await services.kafka.close();
         redisQueue.disconnect();

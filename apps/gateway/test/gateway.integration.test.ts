@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { repoRoot, sharedData, testEnv } from '../../../test/stack';
 import { startGateway, type RunningGateway } from '../src/gateway';
+import { graphqlBrowser } from './graphql-browser';
 
 const silent = () => createLogger('test', 'silent');
 const repos = openRepositories({ url: testEnv.DATABASE_URL!, poolMax: 2 });
@@ -21,30 +22,7 @@ let workers: RunningWorkers;
 let gateway: RunningGateway;
 let importDir: string;
 
-type GqlResult = {
-  data?: any;
-  errors?: Array<{ message: string; extensions?: { code?: string; field?: string } }>;
-};
-
-/** A GraphQL client with its own cookie jar, like one browser. */
-function browser() {
-  let cookie = '';
-  return {
-    get cookie() {
-      return cookie;
-    },
-    async gql(query: string, variables: Record<string, unknown> = {}): Promise<GqlResult> {
-      const res = await fetch(`${gateway.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
-        body: JSON.stringify({ query, variables }),
-      });
-      const setCookie = res.headers.get('set-cookie');
-      if (setCookie) cookie = setCookie.split(';')[0]!;
-      return (await res.json()) as GqlResult;
-    },
-  };
-}
+const browser = () => graphqlBrowser(() => gateway.url);
 
 async function signedIn(email = ADMIN.email, password = ADMIN.password) {
   const b = browser();

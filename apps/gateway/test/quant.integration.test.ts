@@ -155,6 +155,28 @@ describe('regimes', () => {
     expect(history.disruption.blended).toBeLessThan(history.disruption.hardSwitch);
     expect(history.disruption.blendedSmoothed).toBeLessThan(history.disruption.blended);
 
+    // The fit is also a tracking run: EM log-likelihood per iteration, final figures, params artifact.
+    const runs = await gql(
+      `{ runs(filter:{ params:[{ key:"regimeModelVersion", value:"${history.model.version}" }] }){
+         edges{ node{ id status experimentName metricKeys latestMetrics{ key value } artifacts{ path sha256 } } } } }`,
+    );
+    expect(runs.errors).toBeUndefined();
+    const run = runs.data.runs.edges[0].node;
+    expect(run).toMatchObject({ status: 'finished', experimentName: 'regime/SPY/1d' });
+    expect(run.metricKeys).toContain('em_log_likelihood');
+    expect(run.latestMetrics.find((m: any) => m.key === 'transitions').value).toBe(171);
+    expect(run.latestMetrics.find((m: any) => m.key === 'log_likelihood').value).toBeCloseTo(
+      history.model.logLikelihood,
+      6,
+    );
+    expect(run.artifacts.map((a: any) => a.path)).toEqual(['model/hmm-params.json']);
+    const em = await gql(
+      `{ metricSeries(runId:"${run.id}", key:"em_log_likelihood"){ totalPoints points{ value } } }`,
+    );
+    const emValues = em.data.metricSeries.points.map((p: any) => p.value);
+    expect(emValues.length).toBeGreaterThan(2);
+    expect(emValues.at(-1)).toBeGreaterThanOrEqual(emValues[0]); // EM never decreases the likelihood
+
     // New bars: drop the last 15 stored points, then let the update job filter them again
     // from the stored state. The continued filter must reproduce them.
     const version = history.model.version;

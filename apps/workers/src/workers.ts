@@ -18,6 +18,7 @@ import {
   workersConfigSchema,
   type Logger,
 } from '@tradeplane/platform';
+import { redisTrackingEvents, trackingClientFromEnv } from '@tradeplane/tracking';
 import type { Worker } from 'bullmq';
 import { backfillFeatures } from './jobs/features/backfill-features.job';
 import { fitRegimeModel } from './jobs/regime/fit-regime.job';
@@ -56,8 +57,18 @@ export async function startWorkers(
   });
 
   const regimeQueue = new JobQueue('regime.update', connection);
+  // One tracking writer per worker process: its spool replays after a restart under the same name.
+  const tracking = await trackingClientFromEnv({
+    repository: repos.tracking,
+    writer: `workers-${config.WORKERS_METRICS_PORT}`,
+    owner: 'worker:regime',
+    env,
+    events: redisTrackingEvents(publisher, logger),
+    logger,
+  });
   const regimeDeps = {
     repos,
+    tracking,
     publishChange: (change: RegimeChange) => publish(channels.regimeChanged, change).catch(() => undefined),
   };
 
@@ -158,6 +169,7 @@ export async function startWorkers(
       stopping ??= (async () => {
         await Promise.all(workers.map((w) => w.close()));
         await regimeQueue.close();
+        await tracking.close();
         await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
         connection.disconnect();
         publisher.disconnect();

@@ -2,3 +2,4 @@ export * from './features';
 export * from './jobs';
 export * from './bars';
 export * from './tracking';
+export * from './decisions';

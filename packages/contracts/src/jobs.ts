@@ -70,6 +70,10 @@ export const channels = {
   regimeChanged: 'tp:regime-changed',
   runStatus: 'tp:run-status',
   runMetrics: 'tp:run-metrics',
+  /** TradingState JSON whenever trading is halted or resumed. */
+  tradingState: 'tp:trading-state',
+  /** {modelName, version, from, to} when a version moves stage: engines reload their models. */
+  modelStageChanged: 'tp:model-stage-changed',
 } as const;
 
 /** Published when the most likely regime of a stored model changes. */

@@ -10,6 +10,7 @@ import {
   RunQueriesRepository,
   SessionsRepository,
   TrackingRepository,
+  TradingHaltsRepository,
   UsersRepository,
 } from './repositories';
 
@@ -33,6 +34,8 @@ export interface Repositories {
   /** Experiment tracking: reads (filtering, series, comparison). */
   runQueries: RunQueriesRepository;
   registry: ModelRegistryRepository;
+  /** The trading halt: at most one open halt, its history. */
+  tradingHalts: TradingHaltsRepository;
 }
 
 export function openRepositories(options: DbOptions): Repositories {
@@ -50,5 +53,6 @@ export function openRepositories(options: DbOptions): Repositories {
     tracking: new TrackingRepository(db.prisma, db.pool),
     runQueries: new RunQueriesRepository(db.prisma, db.pool),
     registry: new ModelRegistryRepository(db.prisma, db.pool),
+    tradingHalts: new TradingHaltsRepository(db.prisma, db.pool),
   };
 }

@@ -8,16 +8,27 @@ import {
   createMetricsRegistry,
   createQueueConnection,
   dbConfigSchema,
+  decisionEventsConfigSchema,
   engineConfigSchema,
   Gauge,
+  KafkaAdapter,
+  kafkaConfigSchema,
   loadConfig,
+  probe,
   redisConfigSchema,
   scoped,
   type Logger,
 } from '@tradeplane/platform';
+import { trackingConfigSchema } from '@tradeplane/tracking';
 import { ApiKeyAuthenticator } from './auth/api-key-auth';
+import { DECISION_CHANNELS, LEAKAGE_ACTOR, startDecisionRuntime, type DecisionRuntime } from './decision';
 import { BarStore, FeatureCache, FeatureService, LeakageMonitor, type LeakageAlarm } from './features';
-import { probe } from '@tradeplane/platform';
+import {
+  repositoryRiskUniverse,
+  riskLimitsFromConfig,
+  riskModelOptionsFromConfig,
+  RiskService,
+} from './risk';
 import { createEngineServer } from './server';
 
 export interface RunningEngine {
@@ -26,8 +37,13 @@ export interface RunningEngine {
   leakage: LeakageMonitor;
   cache: FeatureCache;
   bars: BarStore;
+  risk: RiskService;
+  /** The decision path: predict's service, the model catalog, the regime table, the halt. */
+  decision: DecisionRuntime;
   stop(): Promise<void>;
 }
+
+const DEGRADED_ONLY = new Set(['redis-cache', 'decision-events']);
 
 /** Starts the engine from environment variables (see .env.example); `stop()` is idempotent. */
 export async function startEngine(
@@ -37,6 +53,9 @@ export async function startEngine(
   const config = loadConfig(engineConfigSchema, env);
   const dbConfig = loadConfig(dbConfigSchema, env);
   const redisConfig = loadConfig(redisConfigSchema, env);
+  const kafkaConfig = loadConfig(kafkaConfigSchema, env);
+  const eventsConfig = loadConfig(decisionEventsConfigSchema, env);
+  const trackingConfig = loadConfig(trackingConfigSchema, env);
   const log = scoped(logger, 'engine');
   const clock = () => Date.now();
 
@@ -53,6 +72,9 @@ export async function startEngine(
   publisher.on('error', () => undefined);
 
   const metrics = createMetricsRegistry('engine');
+  // The decision runtime starts after the feature service it uses; until then its messages wait.
+  const started: { decision?: DecisionRuntime } = {};
+  const early: Array<[string, string]> = [];
   const alarmsTotal = new Counter({
     name: 'tp_feature_leakage_alarms_total',
     help: 'Lookahead violations found by the production leakage check',
@@ -74,10 +96,26 @@ export async function startEngine(
       alarmsTotal.inc();
       log.error({ alarm }, 'feature leakage alarm: a served feature differs from its full-history value');
       publisher.publish(channels.leakageAlarm, JSON.stringify(alarm)).catch(() => undefined);
+      // Failure mode 5: halt at once (in memory); stored, audited and published right after.
+      started.decision?.halts.haltNow(
+        `leakage: ${alarm.feature} of ${alarm.symbol} ${alarm.timeframe} at ${alarm.barTime} served ${alarm.served}, full history ${alarm.fullHistory}`,
+        LEAKAGE_ACTOR,
+      );
     },
     clock,
   );
   const features = new FeatureService(bars, cache, leakage);
+
+  // Pre-trade risk: the model is built in the background from the daily bars (503 until then).
+  const risk = new RiskService(
+    repositoryRiskUniverse(repos),
+    bars,
+    riskLimitsFromConfig(config),
+    riskModelOptionsFromConfig(config),
+    clock,
+    scoped(logger, 'risk'),
+  );
+  risk.start();
 
   const served = new Gauge({
     name: 'tp_feature_requests_by_tier',
@@ -98,17 +136,42 @@ export async function startEngine(
     },
   });
 
-  // Imports announce new bars; drop the in-memory series so the next request reloads it.
-  await subscriber.subscribe(channels.barsUpdated).catch(() => undefined);
+  // Subscribed before the decision runtime reads the halt state, so no halt slips between.
+  // Imports announce new bars: drop the in-memory series so the next request reloads it.
+  await subscriber.subscribe(channels.barsUpdated, ...DECISION_CHANNELS).catch(() => undefined);
   subscriber.on('message', (channel, message) => {
-    if (channel !== channels.barsUpdated) return;
-    try {
-      const { symbol, timeframe } = JSON.parse(message) as { symbol?: string; timeframe?: string };
-      bars.invalidate(symbol, timeframe);
-    } catch {
-      bars.invalidate();
+    if (channel !== channels.barsUpdated) {
+      if (started.decision) started.decision.onMessage(channel, message);
+      else early.push([channel, message]);
+      return;
     }
+    let announced: { symbol?: string; timeframe?: string } = {};
+    try {
+      announced = JSON.parse(message) as typeof announced;
+    } catch {
+      // unreadable: treat as "everything changed"
+    }
+    bars.invalidate(announced.symbol, announced.timeframe);
+    if (!announced.timeframe || announced.timeframe === '1d') risk.scheduleRefresh();
+    started.decision?.onBarsUpdated(announced.symbol, announced.timeframe);
   });
+
+  const kafka = new KafkaAdapter(kafkaConfig.KAFKA_BROKERS, `${kafkaConfig.KAFKA_CLIENT_ID}-engine`);
+  const runtime = await startDecisionRuntime({
+    repos,
+    features,
+    bars,
+    risk,
+    redis: publisher,
+    kafka,
+    metrics,
+    config: { engine: config, events: eventsConfig, tracking: trackingConfig },
+    env,
+    clock,
+    log: scoped(logger, 'decision'),
+  });
+  started.decision = runtime;
+  for (const [channel, message] of early.splice(0)) runtime.onMessage(channel, message);
 
   const auth = new ApiKeyAuthenticator(() => repos.apiKeys.activeHashes());
   await auth.start(config.API_KEY_REFRESH_S * 1000);
@@ -131,13 +194,25 @@ export async function startEngine(
           );
         return `${leakage.checked} sampled vectors checked`;
       }),
+      probe('risk-model', async () => risk.health()),
+      ...(await runtime.healthComponents()),
     ]);
-    // Redis down is degraded, not unhealthy: features are still correct, only slower.
-    const ok = components.every((c) => c.state === 'up' || c.name === 'redis-cache');
-    return { ok, components };
+    // Degraded, not unhealthy: without the Redis cache features are only slower, and without
+    // Kafka decision events wait in the buffer and the spill.
+    const ok = components.every((c) => c.state === 'up' || DEGRADED_ONLY.has(c.name));
+    return { ok, components, ...runtime.healthReport() };
   };
 
-  const server = createEngineServer({ features, auth, health, metrics, clock, logger: log });
+  const server = createEngineServer({
+    features,
+    auth,
+    health,
+    metrics,
+    clock,
+    logger: log,
+    risk,
+    predict: { decisions: runtime.service, halts: runtime.halts, clock },
+  });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(config.ENGINE_PORT, config.ENGINE_HOST, resolve));
   const address = server.address() as AddressInfo;
@@ -151,13 +226,18 @@ export async function startEngine(
     leakage,
     cache,
     bars,
+    risk,
+    decision: runtime,
     stop() {
       stopping ??= (async () => {
         auth.stop();
+        risk.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeIdleConnections();
         });
+        await runtime.stop(); // flushes decision events to Kafka (or the spill)
+        await kafka.close();
         subscriber.disconnect();
         publisher.disconnect();
         redisCache.disconnect();

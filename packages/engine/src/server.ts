@@ -2,10 +2,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Logger, Registry } from '@tradeplane/platform';
 import { Histogram } from '@tradeplane/platform';
 import { ApiKeyAuthenticator } from './auth/api-key-auth';
+import { handlePredict, PREDICT_PATH, type PredictDeps } from './decision';
 import { NoDataError, UnknownSymbolError, type FeatureService } from './features';
 import type { HealthReport } from '@tradeplane/platform';
 import { ParameterError, parseSymbol, parseTime, parseTimeframe } from './http/params';
 import { sendError, sendJson } from './http/responses';
+import { handleRiskCheck, RISK_CHECK_PATH, type RiskService } from './risk';
 
 export interface EngineServerDeps {
   features: FeatureService;
@@ -14,6 +16,8 @@ export interface EngineServerDeps {
   metrics: Registry;
   clock: () => number;
   logger: Logger;
+  risk: RiskService;
+  predict: PredictDeps;
 }
 
 const FEATURES = /^\/api\/v1\/features\/([^/]+)\/([^/]+)(\/series)?\/?$/;
@@ -63,7 +67,24 @@ export function createEngineServer(deps: EngineServerDeps): Server {
     }
   }
 
-  async function route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<[string, number]> {
+  /** A known key (reloading the key set once for a key created a moment ago). */
+  async function authenticated(req: IncomingMessage): Promise<boolean> {
+    const key = ApiKeyAuthenticator.keyFrom(req.headers);
+    return !!key && (deps.auth.isValid(key) || (await deps.auth.isValidFresh(key)));
+  }
+  const unauthenticated = (res: ServerResponse) =>
+    sendError(
+      res,
+      'UNAUTHENTICATED',
+      'a valid API key is required (x-api-key header or Authorization: Bearer)',
+    );
+
+  async function route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    started: number,
+  ): Promise<[string, number]> {
     const path = url.pathname;
     if (path === '/healthz') {
       const report = await deps.health();
@@ -76,21 +97,23 @@ export function createEngineServer(deps: EngineServerDeps): Server {
       res.end(body);
       return ['metrics', 200];
     }
+    // Decisions: src/decision.
+    if (path === PREDICT_PATH) {
+      if (req.method !== 'POST') return ['predict', sendError(res, 'METHOD_NOT_ALLOWED', 'use POST')];
+      if (!(await authenticated(req))) return ['predict', unauthenticated(res)];
+      return ['predict', await handlePredict(req, res, deps.predict, started)];
+    }
+    // Pre-trade risk check: src/risk.
+    if (path === RISK_CHECK_PATH) {
+      if (req.method !== 'POST') return ['risk_check', sendError(res, 'METHOD_NOT_ALLOWED', 'use POST')];
+      if (!(await authenticated(req))) return ['risk_check', unauthenticated(res)];
+      return ['risk_check', await handleRiskCheck(req, res, deps.risk)];
+    }
     const match = FEATURES.exec(path);
     if (!match) return ['unknown', sendError(res, 'NOT_FOUND', `no route for ${req.method} ${path}`)];
     const routeName = match[3] ? 'features_series' : 'features';
     if (req.method !== 'GET') return [routeName, sendError(res, 'METHOD_NOT_ALLOWED', 'use GET')];
-    const key = ApiKeyAuthenticator.keyFrom(req.headers);
-    if (!key || !(deps.auth.isValid(key) || (await deps.auth.isValidFresh(key)))) {
-      return [
-        routeName,
-        sendError(
-          res,
-          'UNAUTHENTICATED',
-          'a valid API key is required (x-api-key header or Authorization: Bearer)',
-        ),
-      ];
-    }
+    if (!(await authenticated(req))) return [routeName, unauthenticated(res)];
     const symbol = parseSymbol(match[1]!);
     const timeframe = parseTimeframe(decodeURIComponent(match[2]!));
     const now = deps.clock();
@@ -108,12 +131,17 @@ export function createEngineServer(deps: EngineServerDeps): Server {
 
   return createServer((req, res) => {
     const started = process.hrtime.bigint();
+    const startedMs = performance.now();
     const url = new URL(req.url ?? '/', 'http://engine');
     if (fastPath(req, res, url)) return observe('features', 200, started);
-    route(req, res, url)
+    route(req, res, url, startedMs)
       .catch((err: unknown): [string, number] => {
         if (err instanceof ParameterError)
           return ['invalid', sendError(res, 'INVALID_PARAMETER', err.message, err.field)];
+        if (res.headersSent) {
+          deps.logger.error({ err, path: url.pathname }, 'engine request failed after its response');
+          return ['error', res.statusCode];
+        }
         if (err instanceof UnknownSymbolError)
           return ['features', sendError(res, 'UNKNOWN_SYMBOL', err.message, 'symbol')];
         if (err instanceof NoDataError) return ['features', sendError(res, 'NO_DATA', err.message)];

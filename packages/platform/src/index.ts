@@ -6,3 +6,4 @@ export * from './security';
 export * from './queue';
 export * from './kafka';
 export * from './health';
+export * from './spool';

@@ -2,3 +2,4 @@ export * from './features';
 export * from './regime';
 export * from './backtest';
 export * from './risk';
+export * from './series';

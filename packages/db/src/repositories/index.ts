@@ -9,3 +9,4 @@ export * from './regimes.repository';
 export * from './tracking.repository';
 export * from './run-queries.repository';
 export * from './model-registry.repository';
+export * from './trading-halts.repository';

@@ -48,6 +48,25 @@ export const kafkaConfigSchema = z.object({
 });
 export type KafkaConfig = z.infer<typeof kafkaConfigSchema>;
 
+/** Decision events: the engine publishes each decision to Kafka without waiting (failure mode 2). */
+export const decisionEventsConfigSchema = z.object({
+  DECISION_EVENTS_TOPIC: z.string().min(1).default('decisions'),
+  /** Events held in memory while Kafka is slow or down; beyond it the oldest spill to disk. */
+  DECISION_EVENTS_BUFFER: z.coerce.number().int().min(1).default(10_000),
+  /** Directory of the spill file `events-<topic>.jsonl`; one engine process per directory. */
+  DECISION_EVENTS_SPOOL_DIR: z.string().min(1).default('.stack/spool'),
+  /** Most events per Kafka request (kafkajs does no batching of its own). */
+  DECISION_EVENTS_BATCH_MAX: z.coerce.number().int().min(1).max(10_000).default(500),
+  /** Most bytes (keys + values) per Kafka request; under the broker's 1 MiB message.max.bytes. */
+  DECISION_EVENTS_BATCH_BYTES: z.coerce.number().int().min(1_024).default(900_000),
+  /** Milliseconds a partial batch waits for more events. */
+  DECISION_EVENTS_LINGER_MS: z.coerce.number().int().min(0).max(1_000).default(5),
+  /** Wait after the first failed send, ms; doubles per failure up to DECISION_EVENTS_BACKOFF_MAX_MS. */
+  DECISION_EVENTS_BACKOFF_MIN_MS: z.coerce.number().int().min(1).default(100),
+  DECISION_EVENTS_BACKOFF_MAX_MS: z.coerce.number().int().min(1).default(2_000),
+});
+export type DecisionEventsConfig = z.infer<typeof decisionEventsConfigSchema>;
+
 /** Engine process. */
 export const engineConfigSchema = z.object({
   ENGINE_HOST: z.string().default('127.0.0.1'),
@@ -60,6 +79,65 @@ export const engineConfigSchema = z.object({
   LEAKAGE_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0.01),
   /** Seconds between reloads of API key hashes from the database. */
   API_KEY_REFRESH_S: z.coerce.number().int().min(1).default(30),
+
+  // Decision path (POST /api/v1/predict).
+  /** ONNX Runtime execution providers, tried in order (`cuda`, `cpu`); the active one is on /healthz. */
+  ENGINE_EXECUTION_PROVIDERS: z.string().min(1).default('cuda,cpu'),
+  /** Share of request keys routed to the canary versions while one exists, percent (0–100). */
+  ENGINE_CANARY_PERCENT: z.coerce.number().min(0).max(100).default(5),
+  /** Seconds between registry polls for stage changes (the safety net behind tp:model-stage-changed). */
+  ENGINE_MODEL_POLL_S: z.coerce.number().min(0.1).default(5),
+  /** Seconds a swapped-out model set is kept before its sessions are released. */
+  ENGINE_MODEL_GRACE_S: z.coerce.number().min(0).default(30),
+  /** Target weight (fraction of equity) of a blended signal of ±1, before the risk check. */
+  ENGINE_POSITION_SCALE: z.coerce.number().gt(0).max(10).default(0.25),
+  /** Benchmark series whose stored regime model gives P(bull, bear, sideways) to every decision. */
+  ENGINE_REGIME_SYMBOL: z.string().min(1).default('SPY'),
+  ENGINE_REGIME_TIMEFRAME: z.enum(['1m', '5m', '1h', '1d']).default('1d'),
+
+  // Pre-trade risk check (POST /api/v1/risk/check). Weights are fractions of equity.
+  /** Largest |weight| of one position. */
+  RISK_MAX_CONCENTRATION: z.coerce.number().min(0).default(0.25),
+  /** Per-symbol largest |weight|, replacing RISK_MAX_CONCENTRATION: `AMD:0.05,SPY:0.5`. */
+  RISK_SYMBOL_LIMITS: z
+    .string()
+    .default('')
+    .transform((raw, ctx) => {
+      const limits: Record<string, number> = {};
+      for (const item of raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)) {
+        const [symbol, value] = item.split(':').map((s) => s.trim());
+        const limit = Number(value);
+        if (!symbol || value === undefined || value === '' || !(limit >= 0)) {
+          ctx.addIssue({ code: 'custom', message: `'${item}' is not SYMBOL:limit with a limit ≥ 0` });
+          return z.NEVER;
+        }
+        limits[symbol.toUpperCase()] = limit;
+      }
+      return limits;
+    }),
+  /** Largest gross exposure Σ|w| (1 = no leverage). */
+  RISK_MAX_GROSS: z.coerce.number().min(0).default(1),
+  /** Net exposure Σw must stay in [RISK_MIN_NET, RISK_MAX_NET]. */
+  RISK_MIN_NET: z.coerce.number().default(-1),
+  RISK_MAX_NET: z.coerce.number().default(1),
+  /** Confidence of the 1-day parametric VaR. */
+  RISK_VAR_LEVEL: z.coerce.number().gt(0.5).lt(1).default(0.99),
+  /** Largest 1-day VaR, fraction of equity. */
+  RISK_MAX_VAR: z.coerce.number().min(0).default(0.025),
+  /** Largest Σ|w| within one correlation cluster. */
+  RISK_MAX_CLUSTER_GROSS: z.coerce.number().min(0).default(0.4),
+  /** Accept orders adding exposure to symbols without daily history in the risk model. */
+  RISK_ALLOW_UNKNOWN_SYMBOLS: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** Daily returns per symbol (and common returns per pair) in the covariance. */
+  RISK_LOOKBACK_DAYS: z.coerce.number().int().min(2).default(252),
+  /** Correlation distance √((1 − ρ)/2) at which correlation clusters are cut (0.5 ≈ ρ 0.5). */
+  RISK_CLUSTER_THRESHOLD: z.coerce.number().min(0).max(1).default(0.5),
 });
 export type EngineConfig = z.infer<typeof engineConfigSchema>;
 

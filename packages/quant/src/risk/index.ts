@@ -35,3 +35,19 @@ export {
   type VarMethod,
 } from './var';
 export { checkLimits, type LimitBreach, type LimitCode, type LimitOptions } from './limits';
+export { buildRiskModel, type RiskModel, type RiskModelOptions } from './risk-model';
+export {
+  checkOrders,
+  DEFAULT_PRE_TRADE_LIMITS,
+  preTradeLimits,
+  type OrderOutcome,
+  type PreTradeCode,
+  type PreTradeLimitOptions,
+  type PreTradeLimits,
+  type PreTradeRequest,
+  type PreTradeResult,
+  type PreTradeRuleName,
+  type PreTradeVerdict,
+  type ProposedOrder,
+  type RuleOutcome,
+} from './pre-trade';

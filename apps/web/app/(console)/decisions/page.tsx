@@ -1,8 +1,15 @@
 import type { Metadata } from 'next';
-import { SectionPlaceholder } from '@/features/sections/SectionPlaceholder';
+import { Suspense } from 'react';
+import { DecisionsPage } from '@/features/decisions';
+import { Loading } from '@/shared/ui/States';
 
 export const metadata: Metadata = { title: 'Decisions' };
 
 export default function Page() {
-  return <SectionPlaceholder section="decisions" />;
+  // DecisionsPage reads ?symbol= with useSearchParams, which needs a Suspense boundary.
+  return (
+    <Suspense fallback={<Loading>Loading…</Loading>}>
+      <DecisionsPage />
+    </Suspense>
+  );
 }

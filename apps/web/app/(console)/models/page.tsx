@@ -1,8 +1,15 @@
 import type { Metadata } from 'next';
-import { SectionPlaceholder } from '@/features/sections/SectionPlaceholder';
+import { Suspense } from 'react';
+import { ModelsPage } from '@/features/models/ModelsPage';
+import { Loading } from '@/shared/ui/States';
 
 export const metadata: Metadata = { title: 'Models' };
 
 export default function Page() {
-  return <SectionPlaceholder section="models" />;
+  // ModelsPage reads ?model=&version= with useSearchParams, which needs a Suspense boundary.
+  return (
+    <Suspense fallback={<Loading>Loading…</Loading>}>
+      <ModelsPage />
+    </Suspense>
+  );
 }

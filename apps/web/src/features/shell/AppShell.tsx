@@ -8,6 +8,7 @@ import { useQuery } from '@/shared/hooks/useGraphQL';
 import { ErrorState, Loading } from '@/shared/ui/States';
 import { LOGOUT, ME } from '@/features/auth/operations';
 import { SessionProvider } from '@/features/auth/session';
+import { HaltBanner, TradingStateProvider } from '@/features/trading';
 import { HealthIndicator } from './HealthIndicator';
 import { NAV_ITEMS } from './nav';
 import styles from './shell.module.css';
@@ -35,8 +36,17 @@ export function AppShell({ children }: { children: ReactNode }) {
   }
 
   let main: ReactNode;
-  if (user) main = <SessionProvider value={user}>{children}</SessionProvider>;
-  else if (me.error) {
+  if (user) {
+    // The trading state is read once for the whole console: the halt banner shows on every page.
+    main = (
+      <SessionProvider value={user}>
+        <TradingStateProvider>
+          <HaltBanner />
+          {children}
+        </TradingStateProvider>
+      </SessionProvider>
+    );
+  } else if (me.error) {
     main = (
       <div className={styles.centered}>
         <ErrorState error={me.error} onRetry={me.reload} />

@@ -2,17 +2,17 @@
 
 import { useEffect, useRef, useState, type RefObject } from 'react';
 import type * as LightweightCharts from 'lightweight-charts';
-import type { ChartOptions, DeepPartial, IChartApi } from 'lightweight-charts';
+import type { ChartOptionsBase, DeepPartial, IChartApi, IChartApiBase } from 'lightweight-charts';
 
 export type LW = typeof LightweightCharts;
 
-export interface ChartHandle {
-  chart: IChartApi;
+export interface ChartHandle<C = IChartApi> {
+  chart: C;
   lw: LW;
 }
 
-/** The console's chart look (dark panel, mono axis labels, resizable panes). */
-export function baseChartOptions(lw: LW): DeepPartial<ChartOptions> {
+/** The console's chart look (dark panel, mono axis labels, resizable panes), for any horizontal scale. */
+export function baseChartOptions(lw: LW): DeepPartial<ChartOptionsBase> {
   return {
     autoSize: true,
     layout: {
@@ -34,27 +34,33 @@ export function baseChartOptions(lw: LW): DeepPartial<ChartOptions> {
   };
 }
 
-export interface LightweightChartState {
+export interface LightweightChartState<C = IChartApi> {
   containerRef: RefObject<HTMLDivElement | null>;
   /** The chart once created (lightweight-charts is loaded in the browser only); null before and after. */
-  handle: ChartHandle | null;
+  handle: ChartHandle<C> | null;
   error: Error | null;
 }
 
-/** Creates one chart in `containerRef` on mount and removes it on unmount. */
-export function useLightweightChart(): LightweightChartState {
+/**
+ * Creates one chart in `containerRef` on mount (with `create`, read once) and removes it on unmount.
+ * lightweight-charts is imported lazily: it touches `window`, so it never runs during server rendering.
+ */
+function useChart<C extends { remove(): void }>(
+  create: (lw: LW, el: HTMLElement) => C,
+): LightweightChartState<C> {
   const containerRef = useRef<HTMLDivElement>(null);
-  const [handle, setHandle] = useState<ChartHandle | null>(null);
+  const createRef = useRef(create);
+  const [handle, setHandle] = useState<ChartHandle<C> | null>(null);
   const [error, setError] = useState<Error | null>(null);
 
   useEffect(() => {
     let disposed = false;
-    let created: IChartApi | null = null;
+    let created: C | null = null;
     import('lightweight-charts')
       .then((lw) => {
         const el = containerRef.current;
         if (disposed || !el) return;
-        created = lw.createChart(el, baseChartOptions(lw));
+        created = createRef.current(lw, el);
         setHandle({ chart: created, lw });
       })
       .catch((err: unknown) => setError(err instanceof Error ? err : new Error(String(err))));
@@ -66,4 +72,24 @@ export function useLightweightChart(): LightweightChartState {
   }, []);
 
   return { containerRef, handle, error };
+}
+
+/** A chart over time (bars, regime history). */
+export function useLightweightChart(): LightweightChartState {
+  return useChart((lw, el) => lw.createChart(el, baseChartOptions(lw)));
+}
+
+/**
+ * A chart whose horizontal scale is a plain number (a training step, an iteration), formatted by
+ * `formatX` on the axis and under the crosshair.
+ */
+export function useNumericAxisChart(
+  formatX: (x: number) => string,
+): LightweightChartState<IChartApiBase<number>> {
+  return useChart((lw, el) =>
+    lw.createOptionsChart(el, {
+      ...baseChartOptions(lw),
+      localization: { precision: 0, timeFormatter: formatX },
+    }),
+  );
 }

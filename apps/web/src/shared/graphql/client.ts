@@ -128,3 +128,10 @@ export async function request<TData, TVars extends Record<string, unknown>>(
   }
   return body.data;
 }
+
+/** `extensions.field` of a BAD_USER_INPUT error: the argument the gateway names as wrong, e.g. `input.modelName`. */
+export function errorField(err: unknown): string | undefined {
+  if (!(err instanceof GraphQLRequestError)) return undefined;
+  const field = err.errors[0]?.extensions?.field;
+  return typeof field === 'string' ? field : undefined;
+}

@@ -1,6 +1,7 @@
 import { featureNames, type FeatureBackfillPayload } from '@tradeplane/contracts';
 import type { Repositories } from '@tradeplane/db';
-import { featureCacheKey, seriesVersion } from '@tradeplane/engine';
+// The features subpath: the workers need the cache key scheme, not ONNX Runtime.
+import { featureCacheKey, seriesVersion } from '@tradeplane/engine/features';
 import type { Redis } from '@tradeplane/platform';
 import { checkLookahead, computeFeatureSeries, sampleIndices } from '@tradeplane/quant';
 

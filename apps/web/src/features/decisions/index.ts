@@ -1,0 +1,3 @@
+/** The Decisions section's pages. */
+export { DecisionDetailPage } from './DecisionDetailPage';
+export { DecisionsPage } from './DecisionsPage';

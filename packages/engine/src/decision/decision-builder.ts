@@ -1,0 +1,187 @@
+/**
+ * The pure core of a decision: feature rows and regime probabilities through one model set
+ * (signals → checked weights → blend), blends to proposed weights, the pre-trade check on
+ * the proposed changes, and the decision object. No I/O and no clock: the service passes the
+ * id, the time and the timings in.
+ *
+ *   proposed = clamp(blend × positionScale, ±positionScale)   (features complete)
+ *            = current                                       (a lookback window still filling)
+ *   orders   = proposed − current, per symbol; the risk check scales them all by one s ∈ [0, 1]
+ *   target   = current + s · (proposed − current)
+ *   confidence = mean over targets of |blend| (0 for a target still warming up): the blended
+ *                conviction, 1 when every weighted specialist says ±1 in the same direction.
+ */
+import type { DecisionEvent } from '@tradeplane/contracts';
+import { checkOrders, type PreTradeLimits, type PreTradeResult, type RiskModel } from '@tradeplane/quant';
+import { featureRow, FEATURE_COUNT, REGIME_COUNT, type ModelSet, type WeightsCheck } from '../models';
+import type { ArmModels } from './model-catalog';
+import type { RegimePoint } from './regime-table';
+
+/** The features of one symbol at asOf (a FeatureVectorDto, as far as a decision needs it). */
+export interface TargetFeatures {
+  symbol: string;
+  barTime: string;
+  values: Readonly<Record<string, number | null>>;
+}
+
+export interface ScoredTarget {
+  features: TargetFeatures;
+  /** One per specialist, in the set's order. */
+  signals: Float64Array;
+  weights: Float64Array;
+  blend: number;
+  weightsCheck: WeightsCheck;
+  signalsClamped: number;
+  complete: boolean;
+  currentWeight: number;
+  proposedWeight: number;
+}
+
+/** Features allowed to be null in a usable vector: the series may simply have no volume. */
+const OPTIONAL_FEATURES = new Set(['volumeZ20']);
+
+const row = new Float32Array(FEATURE_COUNT);
+const regimeRow = new Float64Array(REGIME_COUNT);
+
+/** Runs `set` on every target; synchronous (ONNX Runtime runs on this thread). */
+export function scoreTargets(
+  set: ModelSet,
+  targets: readonly TargetFeatures[],
+  regime: RegimePoint,
+  portfolio: Readonly<Record<string, number>>,
+  positionScale: number,
+): ScoredTarget[] {
+  regimeRow[0] = regime.bull;
+  regimeRow[1] = regime.bear;
+  regimeRow[2] = regime.sideways;
+  return targets.map((features) => {
+    featureRow(features.values as Parameters<typeof featureRow>[0], row);
+    const out = set.decide(row, regimeRow);
+    const complete = isComplete(features.values);
+    const currentWeight = portfolio[features.symbol] ?? 0;
+    const proposedWeight = complete
+      ? Math.max(-positionScale, Math.min(positionScale, out.blend * positionScale))
+      : currentWeight;
+    return { features, ...out, complete, currentWeight, proposedWeight };
+  });
+}
+
+function isComplete(values: Readonly<Record<string, number | null>>): boolean {
+  for (const name in values) if (values[name] === null && !OPTIONAL_FEATURES.has(name)) return false;
+  return true;
+}
+
+/** The pre-trade check of the move from the current to the proposed weights. */
+export function checkTargets(
+  scored: readonly ScoredTarget[],
+  portfolio: Readonly<Record<string, number>>,
+  model: RiskModel,
+  limits: PreTradeLimits,
+): PreTradeResult {
+  return checkOrders(
+    {
+      portfolio,
+      orders: scored.map((t) => ({
+        symbol: t.features.symbol,
+        deltaWeight: t.proposedWeight - t.currentWeight,
+      })),
+    },
+    model,
+    limits,
+  );
+}
+
+export interface DecisionParts {
+  id: string;
+  requestKey: string;
+  at: number;
+  timeframe: string;
+  asOfMs: number;
+  regime: RegimePoint;
+  regimeModel: { model: string | null; symbol: string };
+  arm: ArmModels;
+  scored: readonly ScoredTarget[];
+  risk: PreTradeResult;
+  timings: DecisionEvent['timings'];
+}
+
+/** The decision object: the predict response body and the Kafka event (shadow filled later). */
+export function assembleDecision(p: DecisionParts): DecisionEvent {
+  const names = p.arm.set.specialistNames;
+  let confidence = 0;
+  const approved = new Map(p.risk.orders.map((o) => [o.symbol, o.approvedWeight]));
+  const targets = p.scored.map((t): DecisionEvent['targets'][number] => {
+    if (t.complete) confidence += Math.abs(t.blend);
+    return {
+      symbol: t.features.symbol,
+      barTime: t.features.barTime,
+      features: t.features.values as Record<string, number | null>,
+      specialists: names.map((name, i) => ({
+        name,
+        version: p.arm.versions[name]!,
+        signal: t.signals[i]!,
+        weight: t.weights[i]!,
+      })),
+      blendedSignal: t.blend,
+      currentWeight: t.currentWeight,
+      proposedWeight: t.proposedWeight,
+      targetWeight: approved.get(t.features.symbol) ?? t.currentWeight,
+      weightsNormalised: t.weightsCheck.fixed,
+      featuresComplete: t.complete,
+    };
+  });
+  return {
+    id: p.id,
+    requestKey: p.requestKey,
+    at: p.at,
+    timeframe: p.timeframe,
+    asOf: new Date(p.asOfMs).toISOString(),
+    regime: { bull: p.regime.bull, bear: p.regime.bear, sideways: p.regime.sideways },
+    regimeSource: {
+      model: p.regime.barTime === null ? null : p.regimeModel.model,
+      symbol: p.regimeModel.symbol,
+      barTime: p.regime.barTime,
+      note: p.regime.note,
+    },
+    confidence: targets.length > 0 ? confidence / targets.length : 0,
+    targets,
+    risk: {
+      verdict: p.risk.verdict,
+      scale: p.risk.scale,
+      bindingRule: p.risk.bindingRule,
+      rules: p.risk.rules.map((r) => ({
+        rule: r.rule,
+        passed: r.passed,
+        binding: r.binding,
+        code: r.code,
+        limit: r.limit,
+        actual: r.actual,
+        after: r.after,
+        detail: r.detail,
+      })),
+    },
+    models: { arm: p.arm.arm, versions: p.arm.versions, labels: p.arm.labels },
+    shadow: null,
+    timings: p.timings,
+  };
+}
+
+/** What the shadow set would have proposed (after the response; never acted on). */
+export function shadowOutcome(
+  shadow: ArmModels,
+  decision: DecisionEvent,
+  portfolio: Readonly<Record<string, number>>,
+  positionScale: number,
+): NonNullable<DecisionEvent['shadow']> {
+  const regime: RegimePoint = { ...decision.regime, barTime: null, note: null };
+  const targets = decision.targets.map((t) => ({ symbol: t.symbol, barTime: t.barTime, values: t.features }));
+  const scored = scoreTargets(shadow.set, targets, regime, portfolio, positionScale);
+  return {
+    versions: shadow.versions,
+    targets: scored.map((t) => ({
+      symbol: t.features.symbol,
+      proposedWeight: t.proposedWeight,
+      blendedSignal: t.blend,
+    })),
+  };
+}

@@ -1,0 +1,232 @@
+import { decisionEvent, type DecisionEvent, type FeatureVectorDto } from '@tradeplane/contracts';
+import { createLogger, createMetricsRegistry } from '@tradeplane/platform';
+import { buildRiskModel, preTradeLimits, type BarColumns } from '@tradeplane/quant';
+import { describe, expect, it } from 'vitest';
+import {
+  bootstrapModelSet,
+  bootstrapModelSetInput,
+  encodeOnnxModel,
+  equalWeightMetaParams,
+  metaControllerGraph,
+  ModelSet,
+  specialistNames,
+} from '../models';
+import { dailyReturnsTable } from '../risk';
+import { DecisionMetrics } from './decision-metrics';
+import { DecisionService, RiskUnavailableError, type Decided } from './decision-service';
+import type { ActiveModels, ArmModels } from './model-catalog';
+import { parsePredictRequest } from './predict.schema';
+import { RegimeTable } from './regime-table';
+import { ulidFactory } from './ulid';
+
+const log = createLogger('test', 'silent');
+const DAY = 86_400_000;
+const NOW = Date.UTC(2020, 5, 1);
+const sessions = { executionProviders: ['cpu' as const] };
+
+/** A trending vector (momentum long, mean reversion short) and one still warming up. */
+const VALUES = {
+  logReturn1: 0.004,
+  logReturn5: 0.02,
+  logReturn20: 0.06,
+  realizedVol20: 0.009,
+  rsi14: 64,
+  macdHist: 0.8,
+  bollingerPctB: 0.82,
+  volumeZ20: null,
+  drawdown: -0.01,
+};
+const WARMING = { ...VALUES, logReturn20: null, realizedVol20: null };
+
+function vector(symbol: string, asOfMs: number): FeatureVectorDto {
+  return {
+    symbol,
+    timeframe: '1d',
+    barTime: new Date(asOfMs - (asOfMs % DAY)).toISOString(),
+    asOf: new Date(asOfMs).toISOString(),
+    values: symbol === 'NEW' ? WARMING : VALUES,
+    source: 'lru',
+  } as FeatureVectorDto;
+}
+
+function riskModel() {
+  let seed = 3;
+  const noise = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5) * 0.02;
+  const series = ['SPY', 'AAPL', 'NEW'].map((symbol) => {
+    const close = new Float64Array(300);
+    close[0] = 100;
+    for (let t = 1; t < 300; t++) close[t] = close[t - 1]! * (1 + noise());
+    const bars: BarColumns = {
+      ts: Float64Array.from({ length: 300 }, (_, t) => NOW - (300 - t) * DAY),
+      open: close,
+      high: close,
+      low: close,
+      close,
+      volume: null,
+    };
+    return { symbol, bars };
+  });
+  return buildRiskModel(dailyReturnsTable(series));
+}
+
+function arm(arm: ArmModels['arm'], set: ModelSet, version: number): ArmModels {
+  const versions = Object.fromEntries(set.models.map((m) => [m.name, version]));
+  return {
+    arm,
+    key: `v${version}`,
+    set,
+    versions,
+    labels: Object.fromEntries(set.models.map((m) => [m.name, m.label])),
+  };
+}
+
+/** A meta-controller without its softmax, whose bias makes the first weight negative. */
+function invalidWeightsSet(): ModelSet {
+  const params = { ...equalWeightMetaParams(specialistNames), bias: [-1, 0.5, 0.5] };
+  const graph = metaControllerGraph(params);
+  const nodes = graph.nodes.slice(0, -1);
+  nodes[nodes.length - 1] = { ...nodes.at(-1)!, outputs: ['weights'] };
+  const bytes = encodeOnnxModel({ graph: { ...graph, nodes } });
+  const models = bootstrapModelSetInput(bootstrapModelSet());
+  return ModelSet.create(
+    { ...models, metaController: { name: 'meta-controller', version: 9, label: 'broken', bytes } },
+    sessions,
+  );
+}
+
+function setup(active: Partial<ActiveModels> = {}, options: { risk?: boolean; canaryPercent?: number } = {}) {
+  const registry = createMetricsRegistry('test');
+  const published: Array<{ key: string; value: string | object }> = [];
+  const production = arm('production', ModelSet.create(bootstrapModelSetInput(), sessions), 1);
+  const models: ActiveModels = {
+    production,
+    canary: null,
+    shadow: null,
+    source: 'registry',
+    since: '',
+    ...active,
+  };
+  const service = new DecisionService({
+    features: {
+      vectorFromMemory: (symbol, _tf, asOf) => (symbol === 'COLD' ? undefined : vector(symbol, asOf)),
+      vector: async (symbol, _tf, asOf) => vector(symbol, asOf),
+    },
+    regime: { table: RegimeTable.uniform('SPY', '1d', 'no regime model is stored for SPY 1d') },
+    models: { active: models },
+    risk: {
+      snapshot: options.risk === false ? null : { model: riskModel(), info: {} as never },
+      limits: preTradeLimits(),
+    },
+    events: { publish: (key, value) => published.push({ key, value }) },
+    metrics: new DecisionMetrics(
+      registry,
+      { halted: () => false, active: () => models, swaps: () => 0 },
+      () => NOW,
+      log,
+    ),
+    nextId: ulidFactory(() => NOW),
+    clock: () => NOW,
+    canaryPercent: options.canaryPercent ?? 5,
+    positionScale: 0.25,
+    log,
+  });
+  return { service, registry, published, production };
+}
+
+const request = (body: Record<string, unknown>) =>
+  parsePredictRequest({ timeframe: '1d', asOf: '2020-06-01T20:00:00Z', ...body }, NOW);
+
+describe('DecisionService', () => {
+  it('builds a decision the contract accepts: targets, weights on the simplex, risk, versions, timings', async () => {
+    const { service, published } = setup();
+    const decided = await service.decide(
+      request({ symbols: ['SPY', 'AAPL', 'NEW'], portfolio: { SPY: 0.05, XOM: 0.1 } }),
+      performance.now(),
+    );
+    const d = decided.decision;
+    expect(decisionEvent.safeParse(d).success).toBe(true);
+    expect(d.regime).toEqual({ bull: 1 / 3, bear: 1 / 3, sideways: 1 / 3 });
+    expect(d.regimeSource).toMatchObject({ model: null, note: 'no regime model is stored for SPY 1d' });
+    expect(d.models).toMatchObject({ arm: 'production', labels: { momentum: 'bootstrap' } });
+    expect(d.models.versions).toEqual({
+      momentum: 1,
+      'mean-reversion': 1,
+      defensive: 1,
+      'meta-controller': 1,
+    });
+    const [spy, aapl, fresh] = d.targets;
+    expect(spy!.specialists.map((s) => s.name)).toEqual(['momentum', 'mean-reversion', 'defensive']);
+    expect(spy!.specialists.reduce((a, s) => a + s.weight, 0)).toBeCloseTo(1, 6);
+    expect(spy!.blendedSignal).toBeCloseTo(
+      spy!.specialists.reduce((a, s) => a + s.weight * s.signal, 0),
+      12,
+    );
+    expect(spy!.proposedWeight).toBeCloseTo(0.25 * spy!.blendedSignal, 12);
+    expect(spy!.currentWeight).toBe(0.05);
+    expect(aapl!.currentWeight).toBe(0);
+    expect(fresh).toMatchObject({ featuresComplete: false, proposedWeight: 0, targetWeight: 0 });
+    expect(d.confidence).toBeCloseTo((Math.abs(spy!.blendedSignal) + Math.abs(aapl!.blendedSignal)) / 3, 12);
+    expect(d.risk.rules.map((r) => r.rule)).toContain('concentration');
+    for (const key of ['featuresMs', 'regimeMs', 'modelsMs', 'riskMs', 'totalMs'] as const)
+      expect(d.timings[key]).toBeGreaterThanOrEqual(0);
+    expect(published).toEqual([]); // nothing before the response
+
+    const json = JSON.stringify(d);
+    service.afterResponse(decided, json);
+    expect(published).toEqual([{ key: d.id, value: json }]);
+  });
+
+  it('normalises invalid meta-controller weights, flags the target and counts it in a metric', async () => {
+    const { service, registry } = setup({ production: arm('production', invalidWeightsSet(), 9) });
+    const { decision } = await service.decide(request({ symbols: ['SPY', 'AAPL'] }), performance.now());
+    for (const t of decision.targets) {
+      expect(t.weightsNormalised).toBe(true);
+      expect(t.specialists.map((s) => s.weight)).toEqual([0, 0.5, 0.5]);
+    }
+    const metric = await registry.getSingleMetric('tp_meta_weights_normalised_total')!.get();
+    expect(metric.values).toEqual([expect.objectContaining({ labels: { issue: 'NEGATIVE' }, value: 2 })]);
+  });
+
+  it('routes by the request key: the same key always gets the same arm and its versions', async () => {
+    const canary = arm('canary', ModelSet.create(bootstrapModelSetInput(), sessions), 2);
+    const { service } = setup({ canary }, { canaryPercent: 50 });
+    const arms = new Map<string, string>();
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 40; i++) {
+        const { decision } = await service.decide(request({ symbol: 'SPY', requestKey: `order-${i}` }), 0);
+        const seen = arms.get(`order-${i}`);
+        if (seen) expect(decision.models.arm).toBe(seen);
+        arms.set(`order-${i}`, decision.models.arm);
+        expect(decision.models.versions.momentum).toBe(decision.models.arm === 'canary' ? 2 : 1);
+      }
+    }
+    const canaries = [...arms.values()].filter((a) => a === 'canary').length;
+    expect(canaries).toBeGreaterThan(5);
+    expect(canaries).toBeLessThan(35);
+  });
+
+  it('scores the shadow after the response and publishes the event with its outputs', async () => {
+    const shadow = arm('shadow', invalidWeightsSet(), 9);
+    const { service, published } = setup({ shadow });
+    const decided: Decided = await service.decide(request({ symbol: 'SPY' }), 0);
+    const json = JSON.stringify(decided.decision);
+    service.afterResponse(decided, json);
+    expect(published).toEqual([]);
+    await new Promise((r) => setImmediate(r));
+    const event = published[0]!.value as DecisionEvent;
+    expect(published[0]!.key).toBe(decided.decision.id);
+    expect(JSON.parse(json).shadow).toBeNull(); // the response never carries shadow outputs
+    expect(event.shadow?.versions.momentum).toBe(9);
+    expect(event.shadow?.targets[0]!.symbol).toBe('SPY');
+    expect(event.shadow?.targets[0]!.blendedSignal).not.toBe(decided.decision.targets[0]!.blendedSignal);
+    expect(event.models.arm).toBe('production');
+  });
+
+  it('fetches vectors not in the process LRU, and refuses to decide before the risk model exists', async () => {
+    const { service } = setup();
+    const { decision } = await service.decide(request({ symbols: ['COLD', 'SPY'] }), 0);
+    expect(decision.targets.map((t) => t.symbol)).toEqual(['COLD', 'SPY']);
+    const noRisk = setup({}, { risk: false }).service;
+    await expect(noRisk.decide(request({ symbol: 'SPY' }), 0)).rejects.toBeInstanceOf(RiskUnavailableError);
+  });
+});

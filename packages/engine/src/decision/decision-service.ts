@@ -1,0 +1,155 @@
+/**
+ * The decision path's shell: features (process LRU, else Redis or computation), the regime
+ * row at asOf, the arm for the request key, the models, the risk check on the proposed
+ * changes, the decision; after the response, the decision event. Nothing here waits on
+ * PostgreSQL or Kafka: the only possible await is a feature vector not yet in the LRU.
+ */
+import type { DecisionEvent, FeatureVectorDto, Timeframe } from '@tradeplane/contracts';
+import type { Logger } from '@tradeplane/platform';
+import type { PreTradeLimits } from '@tradeplane/quant';
+import type { RiskSnapshot } from '../risk';
+import { assembleDecision, checkTargets, scoreTargets, shadowOutcome } from './decision-builder';
+import type { DecisionMetrics } from './decision-metrics';
+import type { ActiveModels, ArmModels } from './model-catalog';
+import type { PredictRequest } from './predict.schema';
+import type { RegimeTable } from './regime-table';
+import { chooseArm } from './routing';
+
+/** Where decision events go: the buffered Kafka publisher (`publish` is O(1) and never throws). */
+export interface DecisionEventSink {
+  publish(key: string, value: string | object): void;
+}
+
+export interface FeatureSource {
+  vectorFromMemory(symbol: string, timeframe: Timeframe, asOfMs: number): FeatureVectorDto | undefined;
+  vector(symbol: string, timeframe: Timeframe, asOfMs: number): Promise<FeatureVectorDto>;
+}
+
+export interface DecisionServiceDeps {
+  features: FeatureSource;
+  regime: { readonly table: RegimeTable };
+  models: { readonly active: ActiveModels };
+  risk: { readonly snapshot: RiskSnapshot | null; readonly limits: PreTradeLimits };
+  events: DecisionEventSink;
+  metrics: DecisionMetrics;
+  nextId: () => string;
+  clock: () => number;
+  /** Percent of request keys routed to the canary arm while one exists. */
+  canaryPercent: number;
+  /** Weight of a blended signal of ±1. */
+  positionScale: number;
+  log: Logger;
+}
+
+export class RiskUnavailableError extends Error {
+  readonly code = 'UNAVAILABLE' as const;
+}
+
+/** A decision and what the after-response step needs. */
+export interface Decided {
+  decision: DecisionEvent;
+  shadow: ArmModels | null;
+  portfolio: Readonly<Record<string, number>>;
+}
+
+const round3 = (ms: number) => Math.round(ms * 1000) / 1000;
+
+export class DecisionService {
+  constructor(private readonly deps: DecisionServiceDeps) {}
+
+  /**
+   * One decision. `startedAt` is `performance.now()` at the request's arrival (totalMs counts
+   * from there). Throws UnknownSymbolError / NoDataError from the features and
+   * RiskUnavailableError while the risk model is being built.
+   */
+  async decide(request: PredictRequest, startedAt: number): Promise<Decided> {
+    const { deps } = this;
+    if (!deps.risk.snapshot) throw new RiskUnavailableError('the risk model is not built yet; retry shortly');
+    const t0 = performance.now();
+    const vectors = await this.features(request);
+    const t1 = performance.now();
+
+    // From here to the end: synchronous, so the model sets read below cannot change under us.
+    const regime = deps.regime.table;
+    const point = regime.at(request.asOfMs);
+    const t2 = performance.now();
+
+    const active = deps.models.active;
+    const armName = chooseArm(request.requestKey, deps.canaryPercent, active.canary !== null);
+    const arm = armName === 'canary' ? active.canary! : active.production;
+    const scored = scoreTargets(arm.set, vectors, point, request.portfolio, deps.positionScale);
+    const t3 = performance.now();
+
+    // The snapshot is read once here; a rebuild only ever replaces it with another one.
+    const snapshot = deps.risk.snapshot!;
+    const risk = checkTargets(scored, request.portfolio, snapshot.model, deps.risk.limits);
+    const t4 = performance.now();
+
+    const decision = assembleDecision({
+      id: deps.nextId(),
+      requestKey: request.requestKey,
+      at: deps.clock(),
+      timeframe: request.timeframe,
+      asOfMs: request.asOfMs,
+      regime: point,
+      regimeModel: { model: regime.source.model, symbol: regime.source.symbol },
+      arm,
+      scored,
+      risk,
+      timings: {
+        featuresMs: round3(t1 - t0),
+        regimeMs: round3(t2 - t1),
+        modelsMs: round3(t3 - t2),
+        riskMs: round3(t4 - t3),
+        totalMs: round3(performance.now() - startedAt),
+      },
+    });
+
+    deps.metrics.decided(armName, decision.timings.totalMs);
+    for (const t of scored) {
+      if (t.weightsCheck.fixed)
+        deps.metrics.weightsNormalised(t.weightsCheck.issues, { symbol: t.features.symbol, models: arm.key });
+      if (t.signalsClamped > 0) deps.metrics.signalsClamped(t.signalsClamped);
+    }
+    return { decision, shadow: active.shadow, portfolio: request.portfolio };
+  }
+
+  /**
+   * After the response is written: publish the event (the response's own JSON when there is
+   * no shadow); with a shadow arm, score it on the next turn of the event loop, fill
+   * `shadow` and publish then.
+   */
+  afterResponse({ decision, shadow, portfolio }: Decided, json: string): void {
+    const { events, metrics, positionScale, log } = this.deps;
+    if (!shadow) {
+      events.publish(decision.id, json);
+      return;
+    }
+    setImmediate(() => {
+      try {
+        decision.shadow = shadowOutcome(shadow, decision, portfolio, positionScale);
+        metrics.shadowScored();
+      } catch (err) {
+        log.error({ err, decisionId: decision.id, shadow: shadow.key }, 'shadow scoring failed');
+      }
+      events.publish(decision.id, decision);
+    });
+  }
+
+  private async features(request: PredictRequest): Promise<FeatureVectorDto[]> {
+    const { features } = this.deps;
+    const { symbols, timeframe, asOfMs } = request;
+    const out: FeatureVectorDto[] = new Array<FeatureVectorDto>(symbols.length);
+    let missing: number[] | null = null;
+    for (let i = 0; i < symbols.length; i++) {
+      const v = features.vectorFromMemory(symbols[i]!, timeframe, asOfMs);
+      if (v) out[i] = v;
+      else (missing ??= []).push(i);
+    }
+    if (missing) {
+      const loaded = await Promise.all(missing.map((i) => features.vector(symbols[i]!, timeframe, asOfMs)));
+      missing.forEach((i, k) => (out[i] = loaded[k]!));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,67 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { NoDataError, UnknownSymbolError } from '../features';
+import { sendError, sendJson } from '../http/responses';
+import { readJsonBody } from '../risk';
+import type { DecisionService } from './decision-service';
+import { RiskUnavailableError } from './decision-service';
+import type { TradingHaltController } from './halt-controller';
+import { parsePredictRequest, type PredictRequest } from './predict.schema';
+
+export const PREDICT_PATH = '/api/v1/predict';
+/** A basket of 50 symbols with a full book fits in a few kB; 64 kB leaves room, nothing more. */
+const MAX_BODY_BYTES = 64 * 1024;
+
+export interface PredictDeps {
+  decisions: DecisionService;
+  halts: TradingHaltController;
+  clock: () => number;
+}
+
+/**
+ * `POST /api/v1/predict` after authentication: halted → 503 `HALTED` with the cause; body →
+ * validated request (400 naming the field) → decision (200, the decision object) → the
+ * decision event, published after the response is written. Returns the HTTP status sent.
+ */
+export async function handlePredict(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: PredictDeps,
+  startedAt: number,
+): Promise<number> {
+  if (deps.halts.halted) return sendHalted(res, deps.halts);
+  const request = parsePredictRequest(await readJsonBody(req, MAX_BODY_BYTES), deps.clock());
+  let decided;
+  try {
+    decided = await deps.decisions.decide(request, startedAt);
+  } catch (err) {
+    return sendDecisionError(res, err, request);
+  }
+  // A halt raised while the features were awaited (a leakage alarm) wins over this decision.
+  if (deps.halts.halted) return sendHalted(res, deps.halts);
+  const json = JSON.stringify(decided.decision);
+  res.writeHead(200, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(json),
+  });
+  res.end(json);
+  deps.decisions.afterResponse(decided, json);
+  return 200;
+}
+
+function sendHalted(res: ServerResponse, halts: TradingHaltController): number {
+  const { cause, actor, since } = halts.current;
+  const message = `trading is halted${cause ? `: ${cause}` : ''}`;
+  sendJson(res, 503, { error: { code: 'HALTED', message, cause }, halted: true, cause, actor, since });
+  return 503;
+}
+
+function sendDecisionError(res: ServerResponse, err: unknown, request: PredictRequest): number {
+  if (err instanceof UnknownSymbolError) {
+    const field =
+      request.symbolsField === 'symbols' ? `symbols[${request.symbols.indexOf(err.symbol)}]` : 'symbol';
+    return sendError(res, 'UNKNOWN_SYMBOL', err.message, field);
+  }
+  if (err instanceof NoDataError) return sendError(res, 'NO_DATA', err.message);
+  if (err instanceof RiskUnavailableError) return sendError(res, 'UNAVAILABLE', err.message);
+  throw err;
+}
