@@ -14,21 +14,10 @@
  *     recomputed from the daily returns on every request, then the same check.
  * Prints one JSON object on the last line. Stops only what it started.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import http from 'node:http';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { openRepositories } from '@tradeplane/db';
-import { runIngestion } from '@tradeplane/marketdata';
-import {
-  createLogger,
-  dbConfigSchema,
-  engineConfigSchema,
-  generateSecret,
-  loadConfig,
-  sha256Hex,
-} from '@tradeplane/platform';
-import { buildRiskModel, checkOrders, type PreTradeRequest } from '@tradeplane/quant';
+import { createLogger, dbConfigSchema, engineConfigSchema, loadConfig } from '@tradeplane/platform';
+import { buildRiskModel, checkOrders } from '@tradeplane/quant';
 import {
   BarStore,
   dailyReturnsTable,
@@ -38,25 +27,31 @@ import {
   riskModelOptionsFromConfig,
   RiskService,
 } from '../src';
+import {
+  createApiKey,
+  ensureDailyBars,
+  healthz,
+  histogram,
+  histogramCount,
+  httpClient,
+  migrate,
+  percentiles as percentilesMs,
+  riskCheckMix,
+  scrape,
+  spawnTs,
+  stackDown,
+  stackUp,
+  stopChild,
+  waitUntilServing,
+} from './load';
 
-const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const CONCURRENCY = 32;
 const CHECKS = Number(process.env.BENCH_RISK_CHECKS ?? 50_000);
 const HTTP_REQUESTS = Number(process.env.BENCH_RISK_HTTP_REQUESTS ?? 20_000);
 const BASELINE_REQUESTS = Number(process.env.BENCH_RISK_BASELINE_REQUESTS ?? 300);
 const log = (msg: string) => console.error(`[bench:risk] ${msg}`);
 
-function percentiles(samples: ArrayLike<number>) {
-  const s = Float64Array.from(samples).sort();
-  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
-  const round = (x: number) => Math.round(x * 10000) / 10000;
-  return {
-    p50_ms: round(at(0.5)),
-    p95_ms: round(at(0.95)),
-    p99_ms: round(at(0.99)),
-    max_ms: round(s.at(-1)!),
-  };
-}
+const percentiles = (samples: ArrayLike<number>) => percentilesMs(samples, 4);
 
 /** Times fn over the inputs, cycling; a warm-up pass first so the JIT has settled. */
 function timeEach<T>(inputs: T[], count: number, fn: (x: T) => unknown): Float64Array {
@@ -71,48 +66,20 @@ function timeEach<T>(inputs: T[], count: number, fn: (x: T) => unknown): Float64
   return out;
 }
 
-function stackUp(): boolean {
-  try {
-    execFileSync('bash', [path.join(repoRoot, 'infra/stack.sh'), 'status'], { stdio: 'ignore' });
-    return false;
-  } catch {
-    log('starting the local stack');
-    execFileSync('bash', [path.join(repoRoot, 'infra/stack.sh'), 'up'], { stdio: 'inherit' });
-    return true;
-  }
-}
-
-const alive = (url: string) =>
-  fetch(`${url}/healthz`).then(
-    (r) => r.json() as Promise<{ components: Array<{ name: string; state: string }> }>,
-    () => null,
-  );
-
 async function main() {
-  const startedStack = stackUp();
+  const startedStack = stackUp(log);
   const env = { ...process.env, LOG_LEVEL: 'warn' };
   const engineConfig = loadConfig(engineConfigSchema, env);
   const engineUrl = `http://127.0.0.1:${engineConfig.ENGINE_PORT}`;
   const repos = openRepositories({ url: loadConfig(dbConfigSchema, env).DATABASE_URL, poolMax: 4 });
-  execFileSync(
-    process.execPath,
-    [path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), 'packages/db/src/migrate/cli.ts'],
-    { cwd: repoRoot, stdio: 'ignore' },
-  );
+  migrate();
 
   // Real data, imported only when the database has too few daily series.
-  const dailySeries = (await repos.bars.seriesStats()).filter((s) => s.timeframe === '1d').length;
-  if (dailySeries < 20) {
-    const dataDir = existsSync(path.resolve(repoRoot, '../shared/data'))
-      ? path.resolve(repoRoot, '../shared/data')
-      : path.join(repoRoot, 'data/sample');
-    for (const f of ['daily/stock_prices.csv', 'daily/spy_prices.csv', 'daily/nvda-1999-2014.csv']) {
-      const file = dataDir.endsWith('sample') ? path.join(dataDir, path.basename(f)) : path.join(dataDir, f);
-      log(`importing ${file}`);
-      const run = await repos.ingestionRuns.create(file, null);
-      await runIngestion(repos, run.id, file);
-    }
-  }
+  await ensureDailyBars(
+    repos,
+    ['daily/stock_prices.csv', 'daily/spy_prices.csv', 'daily/nvda-1999-2014.csv'],
+    log,
+  );
 
   // The model exactly as the engine builds it: same universe, bar store, returns and options.
   const bars = new BarStore(
@@ -140,19 +107,8 @@ async function main() {
   log(`model: ${info.symbols} symbols, ${info.clusters} clusters, returns to ${info.asOf}`);
   log(`clusters of several names: ${JSON.stringify(model.clusters.filter((c) => c.length > 1))}`);
 
-  // Requests: seeded books and baskets over the modelled symbols, 5% of orders on unknown ones.
-  let seed = 20240601;
-  const rand = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-  const pick = () => model.symbols[Math.floor(rand() * model.symbols.length)]!;
-  const requests = Array.from({ length: 1000 }, () => {
-    const portfolio: Record<string, number> = {};
-    for (let i = 0, m = 3 + Math.floor(rand() * 13); i < m; i++) portfolio[pick()] = (rand() - 0.25) * 0.12;
-    const orders = Array.from({ length: 1 + Math.floor(rand() * 5) }, () => ({
-      symbol: rand() < 0.03 ? 'NOTMODELLED' : pick(),
-      deltaWeight: Math.round((rand() - 0.35) * 0.5 * 1e4) / 1e4,
-    }));
-    return { portfolio, orders } satisfies PreTradeRequest;
-  });
+  // Requests: seeded books and baskets over the modelled symbols, 3% of orders on unknown ones.
+  const requests = riskCheckMix(model.symbols);
   const bodies = requests.map((r) => JSON.stringify(r));
   const verdicts: Record<string, number> = {};
   for (const r of requests) {
@@ -185,65 +141,28 @@ async function main() {
 
   // HTTP against the engine process.
   let engine: ChildProcess | null = null;
-  if (!(await alive(engineUrl))) {
+  if (!(await healthz(engineUrl))) {
     log(`starting the engine at ${engineUrl}`);
-    engine = spawn(
-      process.execPath,
-      [path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), 'packages/engine/src/main.ts'],
-      { cwd: repoRoot, env: { ...env, LEAKAGE_SAMPLE_RATE: '0.01' }, stdio: ['ignore', 'ignore', 'inherit'] },
-    );
+    engine = spawnTs('packages/engine/src/main.ts', [], { ...env, LEAKAGE_SAMPLE_RATE: '0.01' });
   }
-  for (let i = 0; i < 600; i++) {
-    const health = await alive(engineUrl);
-    if (health?.components.find((c) => c.name === 'risk-model')?.state === 'up') break;
-    if (i === 599) throw new Error('the engine did not report a built risk model within 150 s');
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  const { secret, displayPrefix } = generateSecret('key');
-  await repos.apiKeys.create({
-    name: 'bench:risk',
-    prefix: displayPrefix,
-    keyHash: sha256Hex(secret),
-    createdBy: null,
-  });
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const post = (body: string) =>
-    new Promise<void>((resolve, reject) => {
-      const req = http.request(
-        `${engineUrl}/api/v1/risk/check`,
-        {
-          method: 'POST',
-          agent,
-          headers: {
-            'x-api-key': secret,
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(body),
-          },
-        },
-        (res) => {
-          res.resume();
-          res.on('end', () =>
-            res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`)),
-          );
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
+  await waitUntilServing(engineUrl, engine, 'the engine');
+  const secret = await createApiKey(repos, 'bench:risk');
+  const client = httpClient(engineUrl, secret, CONCURRENCY);
+  const post = async (body: string) => {
+    const { status } = await client.post('/api/v1/risk/check', body, false);
+    if (status !== 200) throw new Error(`HTTP ${status}`);
+  };
   await post(bodies[0]!); // the key is valid at once (the engine reloads keys on a miss)
 
-  const histogram = async () => {
-    const text = await fetch(`${engineUrl}/metrics`).then((r) => r.text());
-    const line = (suffix: string, le?: string) => {
-      const re = new RegExp(
-        `tp_engine_http_request_duration_seconds_${suffix}\\{(?=[^}]*route="risk_check")(?=[^}]*status="200")${le ? `(?=[^}]*le="${le}")` : ''}[^}]*\\} (\\d+)`,
-      );
-      return Number(re.exec(text)?.[1] ?? 0);
-    };
-    return { under: line('bucket', '0.0005'), total: line('count') };
+  const riskHistogram = async () => {
+    const h = histogram(await scrape(engineUrl), 'tp_engine_http_request_duration_seconds', {
+      route: 'risk_check',
+      status: '200',
+    });
+    return { under: h.cumulative[h.le.indexOf(0.0005)] ?? 0, total: histogramCount(h) };
   };
   for (let i = 0; i < 2000; i++) await post(bodies[i % bodies.length]!); // warm the engine's JIT
-  const warmed = await histogram();
+  const warmed = await riskHistogram();
   log('http: 2000 sequential requests');
   const sequential = new Float64Array(2000);
   for (let i = 0; i < sequential.length; i++) {
@@ -268,17 +187,13 @@ async function main() {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  const after = await histogram();
+  const after = await riskHistogram();
   const http_ = percentiles(latencies);
 
-  agent.destroy();
+  client.close();
   await repos.db.close();
-  if (engine) {
-    engine.kill('SIGTERM');
-    await new Promise((r) => engine!.once('exit', r));
-  }
-  if (startedStack)
-    execFileSync('bash', [path.join(repoRoot, 'infra/stack.sh'), 'down'], { stdio: 'inherit' });
+  if (engine) await stopChild(engine);
+  if (startedStack) stackDown();
 
   const served = after.total - warmed.total;
   console.log(

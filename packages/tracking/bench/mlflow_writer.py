@@ -147,7 +147,10 @@ def write(spec):
 
 
 def first_line(err):
-    return (str(err).strip().split("\n") or [type(err).__name__])[0][:300]
+    """The cause in one line: SQLAlchemy's message without its SQL, parameters and links."""
+    skip = ("[SQL", "[parameters", "(Background", "(raised as a result")
+    lines = [line.strip() for line in str(err).split("\n") if line.strip() and not line.strip().startswith(skip)]
+    return ("%s: %s" % (type(err).__name__, " ".join(lines[:2])))[:300]
 
 
 def serve(spec):

@@ -440,6 +440,15 @@ async function main() {
       baselinePaced && postgresPaced
         ? ratio(baselinePaced.batch_write_p95_ms, postgresPaced.batch_write_p95_ms)
         : null,
+    // CPU per stored batch, baseline ÷ PostgreSQL path (writer + its backend; SQLite runs inside
+    // the writer): measured per process, so much less sensitive to other load than the ratios.
+    cpu_per_batch_ratio:
+      baseline?.writer_cpu_per_batch_ms && postgres.writer_cpu_per_batch_ms !== null
+        ? ratio(
+            baseline.writer_cpu_per_batch_ms,
+            postgres.writer_cpu_per_batch_ms + (postgres.db_cpu_per_batch_ms ?? 0),
+          )
+        : null,
     throughput_ratio_vs_sqlite_floor: sqlite ? ratio(postgres.metrics_per_s, sqlite.metrics_per_s) : null,
     p95_ratio_vs_sqlite_floor: sqlite ? ratio(sqlite.batch_write_p95_ms, postgres.batch_write_p95_ms) : null,
     p99_ratio_vs_sqlite_floor: sqlite ? ratio(sqlite.batch_write_p99_ms, postgres.batch_write_p99_ms) : null,

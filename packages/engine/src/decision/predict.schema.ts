@@ -1,6 +1,6 @@
 import { timeframeSchema, type Timeframe } from '@tradeplane/contracts';
 import { z } from 'zod';
-import { ParameterError, parseTime } from '../http/params';
+import { ParameterError, parseBody, parseTime } from '../http/params';
 
 const SYMBOL = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
 /** Symbols per decision: a basket, not a universe scan (each costs four model runs). */
@@ -50,15 +50,7 @@ export interface PredictRequest {
  * (`symbols[1]`, `portfolio.AAPL`, `timeframe`, `asOf`, `body` …).
  */
 export function parsePredictRequest(body: unknown, now: number): PredictRequest {
-  const parsed = predictRequestSchema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const path = [...issue.path];
-    if (issue.code === 'unrecognized_keys') path.push(issue.keys[0]!);
-    const field = fieldName(path) || 'body';
-    throw new ParameterError(field, `${field}: ${issue.message}`);
-  }
-  const data = parsed.data;
+  const data = parseBody(predictRequestSchema, body);
   if (data.symbol !== undefined && data.symbols !== undefined)
     throw new ParameterError('symbols', 'symbols: give either symbol or symbols, not both');
   const raw = data.symbols ?? (data.symbol !== undefined ? [data.symbol] : null);
@@ -91,14 +83,4 @@ export function parsePredictRequest(body: unknown, now: number): PredictRequest 
     portfolio,
     requestKey: data.requestKey ?? `${symbols.join(',')}|${data.timeframe}|${asOfMs}`,
   };
-}
-
-/** ['portfolio', 'AAPL'] → 'portfolio.AAPL'; ['symbols', 2] → 'symbols[2]'. */
-function fieldName(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out ? `.${String(part)}` : String(part);
-  }
-  return out;
 }

@@ -1,4 +1,5 @@
 import { timeframeSchema, type Timeframe } from '@tradeplane/contracts';
+import type { z } from 'zod';
 
 export class ParameterError extends Error {
   readonly code = 'INVALID_PARAMETER' as const;
@@ -50,4 +51,28 @@ export function parseTime(field: string, raw: string | null, fallback: number): 
     );
   }
   return ms;
+}
+
+/**
+ * Validates a JSON request body; on failure throws a ParameterError naming the first bad
+ * field the way clients write it (`orders[2].symbol`, `portfolio.AAPL`), or `body`.
+ */
+export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infer<S> {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const path = [...issue.path];
+  if (issue.code === 'unrecognized_keys') path.push(issue.keys[0]!);
+  const field = fieldName(path) || 'body';
+  throw new ParameterError(field, `${field}: ${issue.message}`);
+}
+
+/** ['orders', 2, 'symbol'] → 'orders[2].symbol'. */
+function fieldName(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out;
 }

@@ -1,6 +1,6 @@
 import type { PreTradeRequest } from '@tradeplane/quant';
 import { z } from 'zod';
-import { ParameterError } from '../http/params';
+import { ParameterError, parseBody } from '../http/params';
 
 const SYMBOL = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
 /** A weight beyond ±10× equity is a unit mistake (percent or quantity sent as a fraction). */
@@ -32,16 +32,9 @@ export const riskCheckRequestSchema = z
  * ParameterError naming the first bad field, e.g. `orders[2].symbol` or `portfolio.AAPL`.
  */
 export function parseRiskCheckRequest(body: unknown): PreTradeRequest {
-  const parsed = riskCheckRequestSchema.safeParse(body);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const path = [...issue.path];
-    if (issue.code === 'unrecognized_keys') path.push(issue.keys[0]!);
-    const field = fieldName(path);
-    throw new ParameterError(field || 'body', `${field || 'body'}: ${issue.message}`);
-  }
+  const data = parseBody(riskCheckRequestSchema, body);
   const portfolio: Record<string, number> = {};
-  for (const [raw, w] of Object.entries(parsed.data.portfolio)) {
+  for (const [raw, w] of Object.entries(data.portfolio)) {
     const key = raw.toUpperCase();
     if (Object.hasOwn(portfolio, key))
       throw new ParameterError(`portfolio.${raw}`, `portfolio.${raw}: ${key} is listed twice`);
@@ -49,16 +42,6 @@ export function parseRiskCheckRequest(body: unknown): PreTradeRequest {
   }
   return {
     portfolio,
-    orders: parsed.data.orders.map((o) => ({ symbol: o.symbol.toUpperCase(), deltaWeight: o.deltaWeight })),
+    orders: data.orders.map((o) => ({ symbol: o.symbol.toUpperCase(), deltaWeight: o.deltaWeight })),
   };
-}
-
-/** ['orders', 2, 'symbol'] → 'orders[2].symbol'. */
-function fieldName(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out ? `.${String(part)}` : String(part);
-  }
-  return out;
 }
