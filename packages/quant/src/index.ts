@@ -3,3 +3,4 @@ export * from './regime';
 export * from './backtest';
 export * from './risk';
 export * from './series';
+export * from './training';

@@ -155,8 +155,14 @@ function momentumGraph(p: MomentumParams): OnnxGraph {
   };
 }
 
-/** clip(tanh(x·w + b), -1, max): the shape of the mean-reversion and defensive graphs. */
-function linearTanhGraph(name: string, doc: string, weights: number[], bias: number, max = 1): OnnxGraph {
+/** clip(tanh(x·w + b), -1, max): the mean-reversion and defensive graphs, and every trained specialist. */
+export function linearTanhGraph(
+  name: string,
+  doc: string,
+  weights: number[],
+  bias: number,
+  max = 1,
+): OnnxGraph {
   return {
     name,
     doc,
