@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerDataImport } from './commands/data-import.command';
 import { CliInputError } from './commands/price-file';
 import { registerQuant } from './commands/quant.command';
+import { registerTraining } from './commands/training.command';
 import { registerUsers } from './commands/users.command';
 
 const program = new Command('tradeplane')
@@ -15,6 +16,7 @@ const program = new Command('tradeplane')
 registerDataImport(program.command('data').description('Market data'));
 registerUsers(program);
 registerQuant(program);
+registerTraining(program);
 
 try {
   await program.parseAsync(process.argv);

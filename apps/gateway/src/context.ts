@@ -15,6 +15,7 @@ export interface GatewayServices {
   importQueue: JobQueue<'data.import'>;
   backfillQueue: JobQueue<'features.backfill'>;
   regimeQueue: JobQueue<'regime.fit'>;
+  trainingQueue: JobQueue<'training.run'>;
   pubsub: RedisPubSub;
   redisQueue: Redis;
   redisCache: Redis;

@@ -40,6 +40,7 @@ import { checkHealth, healthResolvers } from './schema/health/health.resolvers';
 import { ingestionResolvers } from './schema/ingestion/ingestion.resolvers';
 import { marketDataResolvers } from './schema/market-data/market-data.resolvers';
 import { regimeResolvers } from './schema/regimes/regimes.resolvers';
+import { trainingResolvers } from './schema/training/training.resolvers';
 import { riskResolvers } from './schema/risk/risk.resolvers';
 import { DateTime, JSONScalar } from './schema/scalars';
 import { trackingResolvers } from './schema/tracking/tracking.resolvers';
@@ -81,6 +82,7 @@ export function buildSchema() {
       regimeResolvers,
       riskResolvers,
       trackingResolvers,
+      trainingResolvers,
       tradingResolvers,
       decisionResolvers,
     ],
@@ -128,6 +130,7 @@ export async function startGateway(
     importQueue: new JobQueue('data.import', redisQueue),
     backfillQueue: new JobQueue('features.backfill', redisQueue),
     regimeQueue: new JobQueue('regime.fit', redisQueue),
+    trainingQueue: new JobQueue('training.run', redisQueue),
     pubsub,
     redisQueue,
     redisCache,
@@ -270,6 +273,7 @@ export async function startGateway(
         await services.importQueue.close();
         await services.backfillQueue.close();
         await services.regimeQueue.close();
+        await services.trainingQueue.close();
         await decisions.stream.stop();
         await pubsub.close();
         await services.kafka.close();

@@ -1,6 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { channels, type IngestionProgress, type RegimeChange } from '@tradeplane/contracts';
+import {
+  channels,
+  trainingCancelKey,
+  type IngestionProgress,
+  type RegimeChange,
+  type TrainingProgress,
+} from '@tradeplane/contracts';
 import { openRepositories } from '@tradeplane/db';
 import { runIngestion } from '@tradeplane/marketdata';
 import {
@@ -19,10 +25,11 @@ import {
   type Logger,
 } from '@tradeplane/platform';
 import { redisTrackingEvents, trackingClientFromEnv } from '@tradeplane/tracking';
-import type { Worker } from 'bullmq';
+import { UnrecoverableError, type Worker } from 'bullmq';
 import { backfillFeatures } from './jobs/features/backfill-features.job';
 import { fitRegimeModel } from './jobs/regime/fit-regime.job';
 import { updateRegimeHistory } from './jobs/regime/update-regime.job';
+import { TrainingCancelledError, trainModelSetJob } from './jobs/training/train-model-set.job';
 
 export interface RunningWorkers {
   metricsUrl: string;
@@ -133,7 +140,45 @@ export async function startWorkers(
     { concurrency: 1 },
   );
 
-  const workers = [importWorker, backfillWorker, regimeWorker];
+  const trainingWorker = createJobWorker(
+    {
+      'training.run': async (payload, job) => {
+        const log = logger.child({ scope: 'training.run', jobId: job.id });
+        try {
+          const result = await trainModelSetJob(
+            payload,
+            {
+              jobId: job.id!,
+              createdAt: job.timestamp,
+              finalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+            },
+            {
+              repos,
+              tracking,
+              onProgress: async (p: TrainingProgress) => {
+                await job.updateProgress(p);
+                await publish(channels.trainingProgress, p).catch(() => undefined);
+              },
+              isCancelled: async () => (await connection.exists(trainingCancelKey(job.id!))) === 1,
+            },
+          );
+          log.info(
+            { runId: result.runId, timings: result.timings, versions: result.versions },
+            'training done',
+          );
+          return result;
+        } catch (err) {
+          // A cancelled job is not retried.
+          if (err instanceof TrainingCancelledError) throw new UnrecoverableError(err.message);
+          throw err;
+        }
+      },
+    },
+    connection,
+    { concurrency: config.WORKERS_TRAINING_CONCURRENCY, lockDuration: 5 * 60_000 },
+  );
+
+  const workers = [importWorker, backfillWorker, regimeWorker, trainingWorker];
   for (const w of workers) {
     w.on('completed', (job) => jobsTotal.inc({ job: job.name, outcome: 'completed' }));
     w.on('failed', (job, err) => {
@@ -158,7 +203,10 @@ export async function startWorkers(
     metricsServer.listen(config.WORKERS_METRICS_PORT, '127.0.0.1', resolve),
   );
   const metricsUrl = `http://127.0.0.1:${(metricsServer.address() as AddressInfo).port}`;
-  logger.info({ metricsUrl, queues: ['data-import', 'feature-backfill', 'regime'] }, 'workers started');
+  logger.info(
+    { metricsUrl, queues: ['data-import', 'feature-backfill', 'regime', 'training'] },
+    'workers started',
+  );
 
   let stopping: Promise<void> | undefined;
   return {

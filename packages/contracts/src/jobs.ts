@@ -34,6 +34,75 @@ export const regimeUpdatePayload = z.object({
 });
 export type RegimeUpdatePayload = z.infer<typeof regimeUpdatePayload>;
 
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine((d) => {
+    const ms = Date.parse(`${d}T00:00:00Z`);
+    return !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(d);
+  }, 'is not a calendar date');
+const symbol = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9.\-^]{1,16}$/, 'must be a ticker symbol')
+  .transform((s) => s.toUpperCase());
+
+/** Train / validation / test windows, YYYY-MM-DD inclusive; ordered and non-overlapping. */
+export const trainingSplitsSchema = z
+  .object({
+    trainFrom: isoDate,
+    trainTo: isoDate,
+    validationFrom: isoDate,
+    validationTo: isoDate,
+    testFrom: isoDate,
+    testTo: isoDate,
+  })
+  .superRefine((s, ctx) => {
+    const order = ['trainFrom', 'trainTo', 'validationFrom', 'validationTo', 'testFrom', 'testTo'] as const;
+    for (let i = 1; i < order.length; i++) {
+      const [a, b] = [order[i - 1]!, order[i]!];
+      // Windows are inclusive: a window's start must come strictly after the previous one's end.
+      const ok = b.endsWith('From') ? s[b] > s[a] : s[b] >= s[a];
+      if (!ok) ctx.addIssue({ code: 'custom', path: [b], message: `${b} must come after ${a}` });
+    }
+  });
+export type TrainingSplits = z.infer<typeof trainingSplitsSchema>;
+
+export const DEFAULT_TRAINING_SPLITS: TrainingSplits = {
+  trainFrom: '1994-01-01',
+  trainTo: '2005-12-31',
+  validationFrom: '2006-01-01',
+  validationTo: '2011-12-31',
+  testFrom: '2012-01-01',
+  testTo: '2018-12-31',
+};
+
+/**
+ * The configuration of one training run (GraphQL TrainingConfigInput, the CLI's --config file).
+ * Specialist and meta-controller hyper-parameters are the training core's defaults; the
+ * regime fit's restarts can be lowered for quick runs.
+ */
+export const trainingPayload = z.object({
+  universe: z.array(symbol).min(1).max(100).optional(),
+  market: symbol.default('SPY'),
+  splits: trainingSplitsSchema.default(DEFAULT_TRAINING_SPLITS),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(42),
+  costBps: z.number().min(0).max(1000).default(5),
+  modelName: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes')
+    .default('tradeplane-blend'),
+  experiment: z.string().min(1).max(200).default('training'),
+  regimeRestarts: z.number().int().min(1).max(20).default(3),
+});
+export type TrainingPayload = z.infer<typeof trainingPayload>;
+export type TrainingConfigInput = z.input<typeof trainingPayload>;
+
 export const jobCatalog = {
   'data.import': { queue: 'data-import', payload: dataImportPayload, attempts: 3, timeoutMs: 10 * 60_000 },
   'features.backfill': {
@@ -44,6 +113,7 @@ export const jobCatalog = {
   },
   'regime.fit': { queue: 'regime', payload: regimeFitPayload, attempts: 2, timeoutMs: 10 * 60_000 },
   'regime.update': { queue: 'regime', payload: regimeUpdatePayload, attempts: 3, timeoutMs: 60_000 },
+  'training.run': { queue: 'training', payload: trainingPayload, attempts: 2, timeoutMs: 60 * 60_000 },
 } as const;
 export type JobName = keyof typeof jobCatalog;
 
@@ -74,7 +144,42 @@ export const channels = {
   tradingState: 'tp:trading-state',
   /** {modelName, version, from, to} when a version moves stage: engines reload their models. */
   modelStageChanged: 'tp:model-stage-changed',
+  /** TrainingProgress JSON at each stage / epoch of a training job. */
+  trainingProgress: 'tp:training-progress',
 } as const;
+
+/** Redis key `cancelTraining` sets (queue Redis, 1-day TTL); the job checks it between stages. */
+export const trainingCancelKey = (jobId: string) => `tp:training-cancel:${jobId}`;
+
+export const trainingStages = [
+  'queued',
+  'data',
+  'regime',
+  'specialists',
+  'meta-controller',
+  'backtest',
+  'export',
+  'register',
+  'done',
+  'failed',
+  'cancelled',
+] as const;
+export type TrainingStage = (typeof trainingStages)[number];
+
+/** Live progress of a training job (also stored as the BullMQ job's progress). */
+export const trainingProgressSchema = z.object({
+  jobId: z.string(),
+  stage: z.enum(trainingStages),
+  /** 0..1 over the whole job. */
+  fraction: z.number().min(0).max(1),
+  epoch: z.number().int().nullable(),
+  message: z.string().nullable(),
+  metrics: z.record(z.string(), z.number()).nullable(),
+  runId: z.string().nullable(),
+  /** ISO time. */
+  at: z.string(),
+});
+export type TrainingProgress = z.infer<typeof trainingProgressSchema>;
 
 /** Published when the most likely regime of a stored model changes. */
 export const regimeChangeSchema = z.object({

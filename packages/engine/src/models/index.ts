@@ -11,6 +11,7 @@ export {
   type BootstrapModel,
 } from './bootstrap';
 export { featureRow } from './feature-row';
+export { trainedMetaControllerGraph, trainedSpecialistGraph } from './from-trained';
 export {
   equalWeightMetaParams,
   metaControllerGraph,

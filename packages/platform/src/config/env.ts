@@ -169,6 +169,8 @@ export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 export const workersConfigSchema = z.object({
   WORKERS_METRICS_PORT: port.default(9464),
   WORKERS_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(2),
+  /** Training jobs run at once per worker process (each is CPU-bound on one core). */
+  WORKERS_TRAINING_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
 });
 export type WorkersConfig = z.infer<typeof workersConfigSchema>;
 

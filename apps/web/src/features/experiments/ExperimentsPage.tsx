@@ -5,6 +5,7 @@ import { useSearchParams } from 'next/navigation';
 import { useQuery } from '@/shared/hooks/useGraphQL';
 import { Card } from '@/shared/ui/Card';
 import { Empty, ErrorState, Loading } from '@/shared/ui/States';
+import { TrainPanel } from '@/features/training';
 import { ExperimentsList } from './ExperimentsList';
 import { EXPERIMENT, type Experiment } from './operations';
 import { RunsPanel } from './RunsPanel';
@@ -36,6 +37,7 @@ export function ExperimentsPage() {
     <div className={styles.page}>
       <ExperimentsList selectedId={selected?.id ?? null} onLoaded={onLoaded} />
       {runs}
+      <TrainPanel />
     </div>
   );
 }

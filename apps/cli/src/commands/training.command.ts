@@ -1,0 +1,141 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  channels,
+  trainingPayload,
+  trainingProgressSchema,
+  type TrainingPayload,
+  type TrainingProgress,
+} from '@tradeplane/contracts';
+import { openRepositories } from '@tradeplane/db';
+import {
+  createLogger,
+  createQueueConnection,
+  dbConfigSchema,
+  JobQueue,
+  loadConfig,
+  redisConfigSchema,
+} from '@tradeplane/platform';
+import { trackingClientFromEnv } from '@tradeplane/tracking';
+import { trainModelSetJob } from '@tradeplane/workers/training';
+import { QueueEvents } from 'bullmq';
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { CliInputError } from './price-file';
+
+/** Reads and validates a --config JSON file; the error names the first bad field. */
+export async function readTrainingConfig(file: string): Promise<TrainingPayload> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    throw new CliInputError(`--config: cannot read ${file}: ${(err as Error).message}`);
+  }
+  const parsed = trainingPayload.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new CliInputError(
+      `--config ${path.basename(file)}: ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+    );
+  }
+  return parsed.data;
+}
+
+function progressBar(enabled: boolean) {
+  if (!enabled) return { update: (_: TrainingProgress) => undefined, stop: () => undefined };
+  const bar = new SingleBar({
+    format: 'training [{bar}] {percentage}% | {stage} {message}',
+    stream: process.stderr,
+    hideCursor: true,
+  });
+  return {
+    update(p: TrainingProgress) {
+      const fields = { stage: p.stage, message: p.message ?? '' };
+      if (!bar.isActive) bar.start(100, 0, fields);
+      bar.update(Math.round(p.fraction * 100), fields);
+    },
+    stop: () => bar.stop(),
+  };
+}
+
+export function registerTraining(program: Command): void {
+  program
+    .command('train')
+    .description(
+      'Train the model set (regime, specialists, meta-controller), export to ONNX with a parity check, backtest,\n' +
+        'log to tracking and register the versions (stage none). Enqueues on the workers unless --in-process.',
+    )
+    .requiredOption('--config <file>', 'JSON training configuration (GraphQL TrainingConfigInput fields)')
+    .option('--wait', 'wait for the workers to finish, with a progress bar')
+    .option('--in-process', 'run the job here instead of on the workers')
+    .option('--json', 'print only the result as JSON (no progress bar)')
+    .addHelpText(
+      'after',
+      '\nExample config:\n  {"universe":["SPY"],"seed":42,"splits":{"trainFrom":"1994-01-01","trainTo":"2005-12-31",' +
+        '"validationFrom":"2006-01-01","validationTo":"2011-12-31","testFrom":"2012-01-01","testTo":"2018-12-31"}}',
+    )
+    .action(async (opts: { config: string; wait?: boolean; inProcess?: boolean; json?: boolean }) => {
+      const payload = await readTrainingConfig(opts.config);
+      const repos = openRepositories({ url: loadConfig(dbConfigSchema).DATABASE_URL, poolMax: 4 });
+      const redis = createQueueConnection(loadConfig(redisConfigSchema).REDIS_QUEUE_URL);
+      redis.on('error', () => undefined);
+      const bar = progressBar(!opts.json && process.stderr.isTTY);
+      try {
+        for (const [i, symbol] of [payload.market, ...(payload.universe ?? [])].entries()) {
+          if (!(await repos.instruments.findBySymbol(symbol)))
+            throw new CliInputError(
+              `--config: ${i === 0 ? 'market' : `universe[${i - 1}]`}: unknown symbol ${symbol}`,
+            );
+        }
+        if (opts.inProcess) {
+          const logger = createLogger('cli', 'warn');
+          const tracking = await trackingClientFromEnv({
+            repository: repos.tracking,
+            writer: `cli-train-${process.pid}`,
+            owner: 'cli:train',
+            logger,
+          });
+          try {
+            const createdAt = Date.now();
+            const result = await trainModelSetJob(
+              payload,
+              { jobId: `cli-${createdAt}-${process.pid}`, createdAt, finalAttempt: true },
+              { repos, tracking, onProgress: (p) => bar.update(p), isCancelled: async () => false },
+            );
+            bar.stop();
+            console.log(JSON.stringify({ status: 'done', ...result }));
+          } finally {
+            await tracking.close();
+          }
+          return;
+        }
+        const queue = new JobQueue('training.run', redis);
+        try {
+          const jobId = await queue.enqueue(payload);
+          if (!opts.wait) return console.log(JSON.stringify({ jobId, status: 'queued' }));
+          const sub = redis.duplicate();
+          sub.on('error', () => undefined);
+          await sub.subscribe(channels.trainingProgress);
+          sub.on('message', (_channel, message) => {
+            const p = trainingProgressSchema.safeParse(JSON.parse(message));
+            if (p.success && p.data.jobId === jobId) bar.update(p.data);
+          });
+          const events = new QueueEvents(queue.queue.name, { connection: redis.duplicate() });
+          try {
+            const result = await (await queue.queue.getJob(jobId))!.waitUntilFinished(events, 60 * 60_000);
+            bar.stop();
+            console.log(JSON.stringify({ jobId, status: 'done', ...result }));
+          } finally {
+            await events.close();
+            sub.disconnect();
+          }
+        } finally {
+          await queue.close();
+        }
+      } finally {
+        bar.stop();
+        redis.disconnect();
+        await repos.db.close();
+      }
+    });
+}

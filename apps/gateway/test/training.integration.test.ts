@@ -1,0 +1,271 @@
+import path from 'node:path';
+import { openRepositories } from '@tradeplane/db';
+import { runIngestion } from '@tradeplane/marketdata';
+import { createLogger, hashPassword } from '@tradeplane/platform';
+import { trackingClientFromEnv } from '@tradeplane/tracking';
+import { startWorkers, type RunningWorkers } from '@tradeplane/workers';
+import { trainModelSetJob } from '@tradeplane/workers/training';
+import { trainingPayload } from '@tradeplane/contracts';
+import { QueueEvents } from 'bullmq';
+import { createClient } from 'graphql-ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { sharedData, testEnv } from '../../../test/stack';
+import { startGateway, type RunningGateway } from '../src/gateway';
+
+const silent = () => createLogger('test', 'silent');
+const repos = openRepositories({ url: testEnv.DATABASE_URL!, poolMax: 2 });
+const ADMIN = { email: 'admin@tradeplane.local', password: 'admin-password-for-tests' };
+const VIEWER = { email: 'viewer@training.test', password: 'viewer-password' };
+const MODEL = 'test-training-blend';
+// A short SPY-only run: seconds, not minutes.
+const CONFIG = {
+  market: 'SPY',
+  universe: ['SPY'],
+  seed: 7,
+  modelName: MODEL,
+  experiment: 'training-test',
+  splits: {
+    trainFrom: '1996-01-01',
+    trainTo: '2005-12-31',
+    validationFrom: '2006-01-01',
+    validationTo: '2010-12-31',
+    testFrom: '2011-01-01',
+    testTo: '2013-12-31',
+  },
+};
+let workers: RunningWorkers;
+let gateway: RunningGateway;
+
+function session() {
+  let cookie = '';
+  return {
+    get cookie() {
+      return cookie;
+    },
+    async gql(
+      query: string,
+      variables: Record<string, unknown> = {},
+    ): Promise<{ data?: any; errors?: any[] }> {
+      const res = await fetch(`${gateway.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      const set = res.headers.get('set-cookie');
+      if (set) cookie = set.split(';')[0]!;
+      return (await res.json()) as { data?: any; errors?: any[] };
+    },
+  };
+}
+const admin = session();
+const viewer = session();
+
+async function waitForJob(jobId: string) {
+  const queue = gateway.services.trainingQueue.queue;
+  const events = new QueueEvents('training', { connection: gateway.services.redisQueue.duplicate() });
+  try {
+    return await (await queue.getJob(jobId))!.waitUntilFinished(events, 120_000);
+  } finally {
+    await events.close();
+  }
+}
+
+const START = `mutation($c:TrainingConfigInput){ startTraining(config:$c){ id state } }`;
+
+beforeAll(async () => {
+  const spy = path.join(sharedData, 'daily/spy_prices.csv');
+  await runIngestion(repos, (await repos.ingestionRuns.create(spy, null)).id, spy);
+  await repos.db.pool.query('DELETE FROM users WHERE email = $1', [VIEWER.email]);
+  await repos.users.create(VIEWER.email, await hashPassword(VIEWER.password), 'viewer');
+  workers = await startWorkers({ ...testEnv, WORKERS_METRICS_PORT: '0' }, silent());
+  gateway = await startGateway(
+    { ...testEnv, GATEWAY_PORT: '0', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
+    silent(),
+  );
+  for (const [s, u] of [
+    [admin, ADMIN],
+    [viewer, VIEWER],
+  ] as const) {
+    const login = await s.gql('mutation($e:String!,$p:String!){ login(email:$e,password:$p){ id } }', {
+      e: u.email,
+      p: u.password,
+    });
+    expect(login.errors).toBeUndefined();
+  }
+});
+
+afterAll(async () => {
+  await gateway?.stop();
+  await workers?.stop();
+  await repos.db.close();
+});
+
+describe('training', () => {
+  it('trains on the workers with live progress, logs the run with 4 ONNX models and registers versions', async () => {
+    const ws = createClient({
+      url: `${gateway.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: class extends WebSocket {
+        constructor(address: string, protocols?: string | string[]) {
+          super(address, protocols, { headers: { cookie: admin.cookie } });
+        }
+      },
+    });
+    const stages: string[] = [];
+    const unsubscribe = ws.subscribe(
+      { query: 'subscription{ trainingProgress{ jobId stage fraction epoch metrics runId at } }' },
+      {
+        next: (m: any) => stages.push(m.data?.trainingProgress?.stage),
+        error: () => undefined,
+        complete: () => undefined,
+      },
+    );
+    await new Promise((r) => setTimeout(r, 300));
+
+    const started = await admin.gql(START, { c: CONFIG });
+    expect(started.errors).toBeUndefined();
+    const jobId = started.data.startTraining.id;
+    const result = (await waitForJob(jobId)) as { runId: string; test: any };
+    await new Promise((r) => setTimeout(r, 300));
+    unsubscribe();
+    await ws.dispose();
+    expect(stages).toEqual(
+      expect.arrayContaining(['data', 'regime', 'specialists', 'meta-controller', 'export', 'done']),
+    );
+
+    const status = await admin.gql(
+      'query($id:ID!){ trainingJob(id:$id){ state failedReason runId modelName modelVersion progress{ stage fraction } } }',
+      { id: jobId },
+    );
+    expect(status.data.trainingJob).toMatchObject({
+      state: 'completed',
+      failedReason: null,
+      runId: result.runId,
+      modelName: MODEL,
+      progress: { stage: 'done', fraction: 1 },
+    });
+
+    const run = await admin.gql(
+      `query($id:ID!){ run(id:$id){ status experimentName latestMetrics{ key value } metricKeys
+        artifacts{ path contentType } modelVersions{ modelName version stage signature{ inputs{ name shape } outputs{ name shape } } metrics } } }`,
+      { id: result.runId },
+    );
+    expect(run.errors).toBeUndefined();
+    const r = run.data.run;
+    expect(r).toMatchObject({ status: 'finished', experimentName: 'training-test' });
+    expect(r.metricKeys).toEqual(
+      expect.arrayContaining([
+        'momentum/train_loss',
+        'momentum/val_loss',
+        'meta-controller/val_loss',
+        'test/blend/sharpe',
+        'test/buy-and-hold/sharpe',
+        'time/io_ms',
+      ]),
+    );
+    expect(
+      r.artifacts
+        .filter((a: any) => a.path.endsWith('.onnx'))
+        .map((a: any) => a.path)
+        .sort(),
+    ).toEqual([
+      'model/defensive.onnx',
+      'model/mean-reversion.onnx',
+      'model/meta-controller.onnx',
+      'model/momentum.onnx',
+    ]);
+    expect(r.modelVersions.map((v: any) => v.modelName).sort()).toEqual(
+      [MODEL, `${MODEL}-defensive`, `${MODEL}-mean-reversion`, `${MODEL}-momentum`].sort(),
+    );
+    for (const v of r.modelVersions) {
+      expect(v.stage).toBe('none');
+      expect(v.signature.inputs.length).toBeGreaterThan(0);
+      expect(v.metrics.parity_error).toBeLessThan(1e-5);
+    }
+    const meta = r.modelVersions.find((v: any) => v.modelName === MODEL);
+    expect(meta.signature.outputs[0]).toMatchObject({ name: 'weights', shape: [null, 3] });
+
+    // Same configuration and seed → identical test-window metrics.
+    const again = await admin.gql(START, { c: CONFIG });
+    const second = (await waitForJob(again.data.startTraining.id)) as { runId: string; test: any };
+    expect(second.runId).not.toBe(result.runId);
+    expect(second.test).toEqual(result.test);
+  });
+
+  it('names the bad configuration field', async () => {
+    const bad = await admin.gql(START, {
+      c: { ...CONFIG, splits: { ...CONFIG.splits, testFrom: '2010-06-01' } },
+    });
+    expect(bad.errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'config.splits.testFrom',
+    });
+    const unknown = await admin.gql(START, { c: { ...CONFIG, universe: ['SPY', 'NOPE'] } });
+    expect(unknown.errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'config.universe[1]',
+    });
+  });
+
+  it('refuses a viewer', async () => {
+    const denied = await viewer.gql(START, { c: CONFIG });
+    expect(denied.errors![0].extensions.code).toBe('FORBIDDEN');
+    expect((await viewer.gql('mutation{ cancelTraining(id:"1") }')).errors![0].extensions.code).toBe(
+      'FORBIDDEN',
+    );
+  });
+
+  it('cancels a job: removed while waiting, stopped at the next stage check once running', async () => {
+    const started = await admin.gql(START, { c: CONFIG });
+    const id = started.data.startTraining.id;
+    expect((await admin.gql('mutation($id:ID!){ cancelTraining(id:$id) }', { id })).data.cancelTraining).toBe(
+      true,
+    );
+    const job = await gateway.services.trainingQueue.queue.getJob(id);
+    if (job) {
+      let state = await job.getState();
+      for (let i = 0; i < 150 && state !== 'failed' && state !== 'completed'; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        state = await job.getState();
+      }
+      const status = await admin.gql(
+        'query($id:ID!){ trainingJob(id:$id){ state failedReason progress{ stage } } }',
+        { id },
+      );
+      expect(status.data.trainingJob).toMatchObject({ state: 'failed', progress: { stage: 'cancelled' } });
+      expect(status.data.trainingJob.failedReason).toMatch(/cancelled/);
+    }
+  });
+
+  it('a retried attempt writes to the same run and duplicates no metric, artifact or version', async () => {
+    const tracking = await trackingClientFromEnv({
+      repository: repos.tracking,
+      writer: `training-retry-test-${process.pid}`,
+      owner: 'test',
+      env: testEnv,
+    });
+    try {
+      const payload = trainingPayload.parse({ ...CONFIG, modelName: `${MODEL}-retry` });
+      const ctx = { jobId: `retry-${Date.now()}`, createdAt: Date.now(), finalAttempt: false };
+      const deps = { repos, tracking, onProgress: () => undefined, isCancelled: async () => false };
+      const count = async (runId: string) => {
+        const q = async (sql: string) => Number((await repos.db.pool.query(sql, [runId])).rows[0].n);
+        return {
+          metrics: await q('SELECT count(*) AS n FROM metrics WHERE run_id = $1'),
+          artifacts: await q('SELECT count(*) AS n FROM artifacts WHERE run_id = $1'),
+          versions: await q('SELECT count(*) AS n FROM model_versions WHERE run_id = $1'),
+        };
+      };
+      const first = await trainModelSetJob(payload, ctx, deps);
+      const before = await count(first.runId);
+      const second = await trainModelSetJob(payload, { ...ctx, finalAttempt: true }, deps);
+      expect(second.runId).toBe(first.runId);
+      expect(second.versions).toEqual(first.versions);
+      expect(await count(first.runId)).toEqual(before);
+      expect(before.artifacts).toBe(5);
+      expect(before.versions).toBe(4);
+    } finally {
+      await tracking.close();
+    }
+  });
+});

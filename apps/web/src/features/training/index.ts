@@ -1,0 +1,2 @@
+/** What other console features use of training. */
+export { TrainPanel } from './TrainPanel';
