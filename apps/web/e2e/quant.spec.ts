@@ -1,16 +1,7 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { signIn } from './fixtures/sign-in';
 
-const adminEmail = process.env.E2E_ADMIN_EMAIL ?? 'admin@tradeplane.local';
-const adminPassword = process.env.E2E_ADMIN_PASSWORD ?? '';
 const outputDir = process.env.E2E_OUTPUT_DIR ?? 'test-results';
-
-async function signIn(page: Page): Promise<void> {
-  await page.goto('/login');
-  await page.fill('#email', adminEmail);
-  await page.fill('#password', adminPassword);
-  await page.click('button:has-text("Sign in")');
-  await expect(page).toHaveURL(/\/data/);
-}
 
 test('the risk page shows HRP weights, the correlation heatmap and VaR for the imported universe', async ({
   page,

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import type { SeedSummary } from './fixtures/seed-tracking';
+import { signIn } from './fixtures/sign-in';
 
 // Experiments, runs, compare and the model registry, on runs the tracking client logged from
 // walk-forward backtests of SPY (fixtures/seed-tracking.ts, run once before these tests).
@@ -16,14 +17,6 @@ function fixture(...args: string[]): unknown {
     { cwd: repoRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 120_000 },
   );
   return JSON.parse(out.trim().split('\n').at(-1)!);
-}
-
-async function signIn(page: Page, user: { email: string; password: string }): Promise<void> {
-  await page.goto('/login');
-  await page.fill('#email', user.email);
-  await page.fill('#password', user.password);
-  await page.click('button:has-text("Sign in")');
-  await expect(page).toHaveURL(/\/data/);
 }
 
 /** A metric chart's drawn points, or (`data-last-step`) the highest step on its axis. */

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { expect, request as apiRequest, test, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, request as apiRequest, test, type APIRequestContext } from '@playwright/test';
 import type { TradingFixture } from './fixtures/trading';
+import { signIn } from './fixtures/sign-in';
 
 // The trading halt (banner on every page, live; control for pm/admin only) and the Decisions
 // page on decisions the e2e platform's engine makes, called here as a trading engine calls it
@@ -61,14 +62,6 @@ async function predict(symbol: string, times = 1): Promise<PredictResult> {
     last = await call();
   }
   return { status: last.status, ids, body: last.body };
-}
-
-async function signIn(page: Page, user: { email: string; password: string }): Promise<void> {
-  await page.goto('/login');
-  await page.fill('#email', user.email);
-  await page.fill('#password', user.password);
-  await page.click('button:has-text("Sign in")');
-  await expect(page).toHaveURL(/\/data/);
 }
 
 /** GraphQL through the console's same-origin /graphql, signed in as the admin. */

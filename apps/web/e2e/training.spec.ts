@@ -1,17 +1,7 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { signIn } from './fixtures/sign-in';
 
 // The "Train models" panel of /experiments (issue 6). The admin is a trainer (quant/admin).
-
-const adminEmail = process.env.E2E_ADMIN_EMAIL ?? 'admin@tradeplane.local';
-const adminPassword = process.env.E2E_ADMIN_PASSWORD ?? '';
-
-async function signIn(page: Page): Promise<void> {
-  await page.goto('/login');
-  await page.fill('#email', adminEmail);
-  await page.fill('#password', adminPassword);
-  await page.click('button:has-text("Sign in")');
-  await expect(page).toHaveURL(/\/data/);
-}
 
 test('the training form shows its defaults and refuses overlapping splits, a bad seed and negative costs', async ({
   page,
