@@ -18,6 +18,7 @@ const repos = openRepositories({ url: testEnv.DATABASE_URL!, poolMax: 2 });
 const ADMIN = { email: 'admin@tradeplane.local', password: 'admin-password-for-tests' };
 const VIEWER = { email: 'viewer@training.test', password: 'viewer-password' };
 const MODEL = 'test-training-blend';
+const ENGINE_NAMES = ['momentum', 'mean-reversion', 'defensive', 'meta-controller'];
 // A short SPY-only run: seconds, not minutes.
 const CONFIG = {
   market: 'SPY',
@@ -36,6 +37,18 @@ const CONFIG = {
 };
 let workers: RunningWorkers;
 let gateway: RunningGateway;
+
+/** A GraphQL WebSocket client signed in as the admin. */
+function progressClient() {
+  return createClient({
+    url: `${gateway.url.replace('http', 'ws')}/graphql`,
+    webSocketImpl: class extends WebSocket {
+      constructor(address: string, protocols?: string | string[]) {
+        super(address, protocols, { headers: { cookie: admin.cookie } });
+      }
+    },
+  });
+}
 
 function session() {
   let cookie = '';
@@ -103,19 +116,17 @@ afterAll(async () => {
 
 describe('training', () => {
   it('trains on the workers with live progress, logs the run with 4 ONNX models and registers versions', async () => {
-    const ws = createClient({
-      url: `${gateway.url.replace('http', 'ws')}/graphql`,
-      webSocketImpl: class extends WebSocket {
-        constructor(address: string, protocols?: string | string[]) {
-          super(address, protocols, { headers: { cookie: admin.cookie } });
-        }
-      },
-    });
+    const ws = progressClient();
     const stages: string[] = [];
+    const epochs: any[] = [];
     const unsubscribe = ws.subscribe(
-      { query: 'subscription{ trainingProgress{ jobId stage fraction epoch metrics runId at } }' },
+      { query: 'subscription{ trainingProgress{ jobId stage fraction epoch message metrics runId at } }' },
       {
-        next: (m: any) => stages.push(m.data?.trainingProgress?.stage),
+        next: (m: any) => {
+          const p = m.data?.trainingProgress;
+          stages.push(p?.stage);
+          if (p?.epoch != null) epochs.push(p);
+        },
         error: () => undefined,
         complete: () => undefined,
       },
@@ -126,24 +137,37 @@ describe('training', () => {
     expect(started.errors).toBeUndefined();
     const jobId = started.data.startTraining.id;
     const result = (await waitForJob(jobId)) as { runId: string; test: any };
+    // The bootstrap set is backtested on the same window, beside the run's own strategies.
+    expect(Object.keys(result.test).sort()).toEqual(
+      ['blend', 'bootstrap', 'buy-and-hold', 'defensive', 'mean-reversion', 'momentum'].sort(),
+    );
+    expect(Number.isFinite(result.test.bootstrap.sharpe)).toBe(true);
     await new Promise((r) => setTimeout(r, 300));
     unsubscribe();
     await ws.dispose();
     expect(stages).toEqual(
       expect.arrayContaining(['data', 'regime', 'specialists', 'meta-controller', 'export', 'done']),
     );
+    // Epochs are reported while each model trains, with its losses.
+    expect(epochs.map((p) => p.message)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^momentum: epoch \d+$/), 'meta-controller: epoch 0']),
+    );
+    expect(epochs.find((p) => p.message === 'momentum: epoch 0').metrics).toHaveProperty('momentum/val_loss');
 
     const status = await admin.gql(
-      'query($id:ID!){ trainingJob(id:$id){ state failedReason runId modelName modelVersion progress{ stage fraction } } }',
+      `query($id:ID!){ trainingJob(id:$id){ state failedReason runId modelName modelVersion modelSet
+        versions{ modelName version } progress{ stage fraction } } }`,
       { id: jobId },
     );
     expect(status.data.trainingJob).toMatchObject({
       state: 'completed',
       failedReason: null,
       runId: result.runId,
-      modelName: MODEL,
+      modelName: 'meta-controller',
+      modelSet: MODEL,
       progress: { stage: 'done', fraction: 1 },
     });
+    expect(status.data.trainingJob.versions.map((v: any) => v.modelName)).toEqual(ENGINE_NAMES);
 
     const run = await admin.gql(
       `query($id:ID!){ run(id:$id){ status experimentName latestMetrics{ key value } metricKeys
@@ -153,6 +177,11 @@ describe('training', () => {
     expect(run.errors).toBeUndefined();
     const r = run.data.run;
     expect(r).toMatchObject({ status: 'finished', experimentName: 'training-test' });
+    // The set's name is the run's label: what the engine shows for these versions.
+    expect((await repos.runQueries.getRun(result.runId))!.tags).toMatchObject({
+      label: MODEL,
+      modelSet: MODEL,
+    });
     expect(r.metricKeys).toEqual(
       expect.arrayContaining([
         'momentum/train_loss',
@@ -160,7 +189,10 @@ describe('training', () => {
         'meta-controller/val_loss',
         'test/blend/sharpe',
         'test/buy-and-hold/sharpe',
+        'test/bootstrap/sharpe',
+        'test/blend_minus_bootstrap/sharpe',
         'time/io_ms',
+        'time/io/query_ms',
       ]),
     );
     expect(
@@ -174,15 +206,15 @@ describe('training', () => {
       'model/meta-controller.onnx',
       'model/momentum.onnx',
     ]);
-    expect(r.modelVersions.map((v: any) => v.modelName).sort()).toEqual(
-      [MODEL, `${MODEL}-defensive`, `${MODEL}-mean-reversion`, `${MODEL}-momentum`].sort(),
-    );
+    // Registered under the names the engine serves, not under the set's name.
+    expect(r.modelVersions.map((v: any) => v.modelName).sort()).toEqual([...ENGINE_NAMES].sort());
     for (const v of r.modelVersions) {
       expect(v.stage).toBe('none');
       expect(v.signature.inputs.length).toBeGreaterThan(0);
       expect(v.metrics.parity_error).toBeLessThan(1e-5);
     }
-    const meta = r.modelVersions.find((v: any) => v.modelName === MODEL);
+    const meta = r.modelVersions.find((v: any) => v.modelName === 'meta-controller');
+    expect(meta.metrics).toHaveProperty('test_bootstrap_sharpe');
     expect(meta.signature.outputs[0]).toMatchObject({ name: 'weights', shape: [null, 3] });
 
     // Same configuration and seed → identical test-window metrics.
@@ -234,6 +266,59 @@ describe('training', () => {
       );
       expect(status.data.trainingJob).toMatchObject({ state: 'failed', progress: { stage: 'cancelled' } });
       expect(status.data.trainingJob.failedReason).toMatch(/cancelled/);
+    }
+  });
+
+  it('cancels a job once it trains: it ends cancelled within two seconds, before export', async () => {
+    // The default 1994–2018 windows: the longest SPY run. The workers read the flag every 500 ms
+    // while the thread trains (apps/workers/test/training-job.integration.test.ts cancels
+    // mid-epoch) and between stages after it.
+    const config = { ...CONFIG, splits: undefined, modelName: `${MODEL}-cancel` };
+    const ws = progressClient();
+    const seen: Array<{ jobId: string; stage: string }> = [];
+    let training: (() => void) | null = null;
+    const started = new Promise<void>((resolve) => (training = resolve));
+    const unsubscribe = ws.subscribe(
+      { query: 'subscription{ trainingProgress{ jobId stage } }' },
+      {
+        next: (m: any) => {
+          seen.push(m.data.trainingProgress);
+          if (m.data.trainingProgress.stage === 'regime') training?.();
+        },
+        error: () => undefined,
+        complete: () => undefined,
+      },
+    );
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      const id = (await admin.gql(START, { c: config })).data.startTraining.id;
+      await started;
+      const cancelledAt = Date.now();
+      expect(
+        (await admin.gql('mutation($id:ID!){ cancelTraining(id:$id) }', { id })).data.cancelTraining,
+      ).toBe(true);
+      const job = (await gateway.services.trainingQueue.queue.getJob(id))!;
+      let state = await job.getState();
+      while (state !== 'failed' && state !== 'completed' && Date.now() - cancelledAt < 10_000) {
+        await new Promise((r) => setTimeout(r, 20));
+        state = await job.getState();
+      }
+      expect(state).toBe('failed');
+      expect(Date.now() - cancelledAt).toBeLessThan(2_000);
+      const status = await admin.gql(
+        'query($id:ID!){ trainingJob(id:$id){ failedReason progress{ stage } } }',
+        {
+          id,
+        },
+      );
+      expect(status.data.trainingJob).toMatchObject({ progress: { stage: 'cancelled' } });
+      expect(status.data.trainingJob.failedReason).toMatch(/cancelled/);
+      const stages = seen.filter((p) => p.jobId === id).map((p) => p.stage);
+      expect(stages).not.toContain('export');
+      expect(stages.at(-1)).toBe('cancelled');
+    } finally {
+      unsubscribe();
+      await ws.dispose();
     }
   });
 

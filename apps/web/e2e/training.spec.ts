@@ -40,6 +40,13 @@ test('a training run started in the console ends with its tracking run and a reg
   await expect(job).toBeVisible();
   await expect(job).toHaveAttribute('data-state', 'completed', { timeout: 90_000 });
   await expect(job.getByRole('progressbar')).toHaveAttribute('aria-valuenow', /\d/);
+  // The versions are registered under the names the engine serves, labelled with the set.
+  await expect(job.getByText('Registered (tradeplane-blend):')).toBeVisible();
+  for (const name of ['momentum', 'mean-reversion', 'defensive', 'meta-controller'])
+    await expect(job.getByRole('link', { name: new RegExp(`^${name} v\\d+$`) })).toHaveAttribute(
+      'href',
+      new RegExp(`^/models\\?model=${name}&version=\\d+$`),
+    );
   await job.getByRole('link', { name: 'Tracking run' }).click();
   await expect(page).toHaveURL(/\/experiments\/runs\//);
   await expect(page.getByText('model/meta-controller.onnx').first()).toBeVisible({ timeout: 15_000 });

@@ -148,7 +148,10 @@ export const channels = {
   trainingProgress: 'tp:training-progress',
 } as const;
 
-/** Redis key `cancelTraining` sets (queue Redis, 1-day TTL); the job checks it between stages. */
+/**
+ * Redis key `cancelTraining` sets (queue Redis, 1-day TTL); the job reads it between stages and,
+ * while the model set trains, every 500 ms (a cancel then stops the training thread at once).
+ */
 export const trainingCancelKey = (jobId: string) => `tp:training-cancel:${jobId}`;
 
 export const trainingStages = [

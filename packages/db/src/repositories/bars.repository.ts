@@ -21,7 +21,56 @@ export interface SeriesStats {
   lastBar: Date;
 }
 
+/** Several series read by `loadUniverseColumns`. */
+export interface UniverseColumns {
+  /** Per requested symbol with an instrument (empty columns when it has no bar in range). */
+  series: Map<string, BarColumns>;
+  /** Bars read, all series together. */
+  bars: number;
+  /** Where the read's wall time went, ms. */
+  timings: {
+    /** Waiting for a pooled connection: ~0 when one is idle, the whole set-up (TCP + SCRAM) when not. */
+    connectMs: number;
+    /** The round trip: planning and execution on the server, transfer, pg's row and hex parsing. */
+    queryMs: number;
+    /** Unpacking the bytes into typed arrays. */
+    decodeMs: number;
+  };
+}
+
 const nullIfNaN = (v: number): number | null => (Number.isNaN(v) ? null : v);
+
+/** Bytes per bar in `loadUniverseColumns`' packed form: ts (int8) + open, high, low, close, volume (float8). */
+const PACKED_BAR_BYTES = 48;
+/** PostgreSQL's timestamp epoch (2000-01-01 UTC) in Unix ms; timestamptz_send counts µs from it. */
+const PG_EPOCH_MS = 946_684_800_000;
+
+/** One series from `timestamptz_send(ts) || float8send(open) || … || float8send(volume)` per bar (big-endian). */
+function unpackBars(packed: Buffer | null, n: number, hasVolume: boolean): BarColumns {
+  const cols: BarColumns = {
+    ts: new Float64Array(n),
+    open: new Float64Array(n),
+    high: new Float64Array(n),
+    low: new Float64Array(n),
+    close: new Float64Array(n),
+    volume: hasVolume ? new Float64Array(n) : null,
+  };
+  if (n === 0) return cols;
+  if (!packed || packed.length !== n * PACKED_BAR_BYTES)
+    throw new Error(`bars: packed series has ${packed?.length ?? 0} bytes for ${n} bars`);
+  const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
+  const { ts, open, high, low, close, volume } = cols;
+  for (let i = 0, o = 0; i < n; i++, o += PACKED_BAR_BYTES) {
+    // int8 µs as two words: exact for any timestamp within ±285,000 years (|µs| < 2^53).
+    ts[i] = (view.getInt32(o) * 4_294_967_296 + view.getUint32(o + 4)) / 1000 + PG_EPOCH_MS;
+    open[i] = view.getFloat64(o + 8);
+    high[i] = view.getFloat64(o + 16);
+    low[i] = view.getFloat64(o + 24);
+    close[i] = view.getFloat64(o + 32);
+    if (volume) volume[i] = view.getFloat64(o + 40);
+  }
+  return cols;
+}
 
 export class BarsRepository {
   constructor(private readonly pool: pg.Pool) {}
@@ -113,6 +162,65 @@ export class BarsRepository {
     }
     if (anyVolume) cols.volume = volume;
     return cols;
+  }
+
+  /**
+   * Every series of `symbols` (one timeframe, optionally up to `untilMs` inclusive) in ONE
+   * query, each straight into typed arrays, oldest first; what `loadColumns` gives per
+   * instrument (a missing volume is NaN, `volume` null when the series has none), keyed by
+   * symbol. Unknown symbols are absent from the map.
+   *
+   * Why one packed row per instrument and not one row per bar (measured on the 21-symbol
+   * daily universe, 113k bars, warm connection, dev machine): a row per bar took 150–250 ms
+   * (113k DataRow messages, 680k text floats parsed one by one, and the ORDER BY spilling
+   * its sort to disk under the default work_mem), of which the server's work was only
+   * ~55 ms. Here each instrument's bars are aggregated in time order into one bytea of
+   * fixed-width big-endian values (one sort per instrument, in memory); the client turns the
+   * hex into bytes natively and reads the numbers with a DataView: ~60–70 ms in all, mostly
+   * PostgreSQL's own scan and aggregation. A series is limited to bytea's 1 GB (~22 M bars).
+   */
+  async loadUniverseColumns(
+    symbols: readonly string[],
+    timeframe: string,
+    untilMs?: number,
+  ): Promise<UniverseColumns> {
+    const series = new Map<string, BarColumns>();
+    const timings = { connectMs: 0, queryMs: 0, decodeMs: 0 };
+    if (symbols.length === 0) return { series, bars: 0, timings };
+    let started = performance.now();
+    const client = await this.pool.connect();
+    let rows: Array<[string, number, boolean | null, Buffer | null]>;
+    try {
+      timings.connectMs = performance.now() - started;
+      started = performance.now();
+      ({ rows } = await client.query<[string, number, boolean | null, Buffer | null]>({
+        text: `SELECT i.symbol, a.n, a.has_volume, a.packed
+                 FROM instruments i
+                 CROSS JOIN LATERAL (
+                   SELECT count(*)::int AS n, bool_or(b.volume IS NOT NULL) AS has_volume,
+                          string_agg(timestamptz_send(b.ts) || float8send(b.open) || float8send(b.high)
+                                     || float8send(b.low) || float8send(b.close)
+                                     || float8send(coalesce(b.volume, 'NaN')), '' ORDER BY b.ts) AS packed
+                     FROM bars b
+                    WHERE b.instrument_id = i.id AND b.timeframe = $2
+                      AND ($3::float8 IS NULL OR b.ts <= to_timestamp($3 / 1000.0))
+                 ) a
+                WHERE i.symbol = ANY($1::text[])`,
+        values: [[...symbols], timeframe, untilMs ?? null],
+        rowMode: 'array',
+      }));
+      timings.queryMs = performance.now() - started;
+    } finally {
+      client.release();
+    }
+    started = performance.now();
+    let bars = 0;
+    for (const [symbol, n, hasVolume, packed] of rows) {
+      series.set(symbol, unpackBars(packed, n, hasVolume === true));
+      bars += n;
+    }
+    timings.decodeMs = performance.now() - started;
+    return { series, bars, timings };
   }
 
   /** A page of bars oldest first, after a timestamp cursor (exclusive). Fetches one extra row to know if more exist. */

@@ -14,7 +14,7 @@ export {
   type SymbolBars,
   type TrainingDataset,
 } from './dataset';
-export type { EarlyStoppingConfig, EpochRecord } from './optimiser';
+export type { EarlyStoppingConfig, EpochObserver, EpochRecord } from './optimiser';
 export {
   DEFAULT_SPECIALIST_TRAINING,
   SPECIALIST_REGIME,
@@ -36,13 +36,18 @@ export {
   type TrainedMetaController,
 } from './meta-controller';
 export {
+  backtestHeldOut,
   causalRegime,
   DEFAULT_MODEL_SET_TRAINING,
   trainModelSet,
   type ModelSetTrainingConfig,
+  type HeldOutBatch,
   type ModelSetTrainingInput,
   type RegimeTrainingConfig,
   type StrategyFigures,
   type TestStrategy,
   type TrainedModelSet,
+  type TrainingCoreStage,
+  type TrainingEpochEvent,
+  type TrainingObserver,
 } from './train';

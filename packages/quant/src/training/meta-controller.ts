@@ -20,7 +20,12 @@
  */
 import { mulberry32 } from '../features/lookahead';
 import { FEATURE_COUNT, REGIME_COUNT, type FeatureScaling } from './dataset';
-import { adamWithEarlyStopping, type EarlyStoppingConfig, type EpochRecord } from './optimiser';
+import {
+  adamWithEarlyStopping,
+  type EarlyStoppingConfig,
+  type EpochObserver,
+  type EpochRecord,
+} from './optimiser';
 
 export interface MetaControllerTrainingConfig extends EarlyStoppingConfig {
   /** τ: weight of the mean policy entropy. */
@@ -161,6 +166,7 @@ export function trainMetaController(
   scaling: FeatureScaling,
   config: MetaControllerTrainingConfig,
   seed: number,
+  onEpoch?: EpochObserver,
 ): TrainedMetaController {
   const S = specialists.length;
   if (S === 0) throw new RangeError('trainMetaController: no specialists');
@@ -193,6 +199,7 @@ export function trainMetaController(
       validationLoss: (theta) => -policyReward(theta, validation, S, 0),
     },
     config,
+    onEpoch,
   );
   const theta = result.params;
   const regimeWeights = Array.from({ length: REGIME_COUNT }, (_, r) =>

@@ -35,6 +35,9 @@ export interface Objective {
   validationLoss(params: Float64Array): number;
 }
 
+/** Observes each epoch as it ends (progress reporting); it cannot change the run. */
+export type EpochObserver = (record: Readonly<EpochRecord>) => void;
+
 /**
  * Epoch 0 evaluates the initial parameters; each later epoch takes one Adam step. The best
  * validation epoch's parameters are restored at the end (epoch 0 included, so a model that
@@ -44,6 +47,7 @@ export function adamWithEarlyStopping(
   initial: Float64Array,
   objective: Objective,
   config: EarlyStoppingConfig,
+  onEpoch?: EpochObserver,
 ): EarlyStoppingResult {
   const { learningRate: lr, maxEpochs, patience, minDelta } = config;
   const beta1 = 0.9;
@@ -61,7 +65,9 @@ export function adamWithEarlyStopping(
   for (; epoch <= maxEpochs; epoch++) {
     const trainLoss = objective.lossAndGradient(p, g);
     const validationLoss = objective.validationLoss(p);
-    history.push({ epoch, trainLoss, validationLoss });
+    const record = { epoch, trainLoss, validationLoss };
+    history.push(record);
+    onEpoch?.({ ...record });
     if (validationLoss < bestLoss - minDelta) {
       bestLoss = validationLoss;
       bestEpoch = epoch;

@@ -27,7 +27,12 @@ import { featureNames, type FeatureName } from '../features/feature-names';
 import { mulberry32 } from '../features/lookahead';
 import { REGIME_LABELS, type RegimeLabel } from '../regime/labels';
 import { FEATURE_COUNT, REGIME_COUNT, type FeatureScaling } from './dataset';
-import { adamWithEarlyStopping, type EarlyStoppingConfig, type EpochRecord } from './optimiser';
+import {
+  adamWithEarlyStopping,
+  type EarlyStoppingConfig,
+  type EpochObserver,
+  type EpochRecord,
+} from './optimiser';
 
 /** The engine's specialist names (specialists.ts there); momentum is the trend follower. */
 export const TRAINED_SPECIALISTS = ['momentum', 'mean-reversion', 'defensive'] as const;
@@ -146,6 +151,7 @@ export function trainSpecialist(
   scaling: FeatureScaling,
   config: SpecialistTrainingConfig,
   seed: number,
+  onEpoch?: EpochObserver,
 ): TrainedSpecialist {
   const F = FEATURE_COUNT;
   const regime = SPECIALIST_REGIME[name];
@@ -173,6 +179,7 @@ export function trainSpecialist(
       validationLoss: (theta) => utilityLoss(theta, validation, validW, config.riskAversion),
     },
     config,
+    onEpoch,
   );
   return {
     name,

@@ -30,6 +30,7 @@ import {
   type SymbolBars,
   type TrainingDataset,
 } from './dataset';
+import type { EpochRecord } from './optimiser';
 import {
   DEFAULT_META_TRAINING,
   metaControllerForward,
@@ -84,6 +85,30 @@ export const DEFAULT_MODEL_SET_TRAINING: Omit<ModelSetTrainingConfig, 'splits'> 
   costBps: 5,
 };
 
+/** The stages of `trainModelSet`, in order. */
+export type TrainingCoreStage = 'regime' | 'specialists' | 'meta-controller' | 'backtest';
+
+/** One epoch of one model, as it ends. */
+export interface TrainingEpochEvent extends EpochRecord {
+  stage: 'specialists' | 'meta-controller';
+  /** The specialist's name, or `meta-controller`. */
+  model: string;
+  /** Its index among the stage's models (0 for the meta-controller) and their count. */
+  index: number;
+  count: number;
+  /** The epoch budget (early stopping usually ends sooner). */
+  maxEpochs: number;
+}
+
+/**
+ * Observers of a run, for progress reporting: called synchronously from inside it, they see
+ * the run but cannot change it (the result is the same with or without them).
+ */
+export interface TrainingObserver {
+  onStage?(stage: TrainingCoreStage): void;
+  onEpoch?(event: Readonly<TrainingEpochEvent>): void;
+}
+
 /** Test-window figures of one strategy (daily bars, costs included). */
 export interface StrategyFigures {
   sharpe: number;
@@ -110,8 +135,26 @@ export interface TrainedModelSet {
     /** Mean meta-controller weight of each specialist over the test window. */
     testMeanWeights: number[];
   };
-  /** The held-out (test-window) batch in model-input layout, for the ONNX parity check. */
-  heldOut: { size: number; features: Float64Array; regime: Float64Array };
+  /**
+   * The held-out (test-window) batch in model-input layout, for the ONNX parity check and for
+   * backtesting other models on the same window (`backtestHeldOut`).
+   */
+  heldOut: HeldOutBatch;
+}
+
+/** The test window's samples and what its backtests trade on. */
+export interface HeldOutBatch {
+  size: number;
+  /** Row-major [size, F] raw features (null → 0), the models' input. */
+  features: Float64Array;
+  /** Row-major [size, 3] causal regime probabilities. */
+  regime: Float64Array;
+  /** [size] bar of each sample, counted from the test window's first bar. */
+  bar: Int32Array;
+  /** [size] index of each sample's symbol (input order). */
+  symbol: Int32Array;
+  /** Per symbol, simple returns over the test window's bars (NaN where it has no price). */
+  returns: Float64Array[];
 }
 
 /** Calendar-aligned causal regime probabilities, HMM fitted on bars up to `fitTo` only. */
@@ -166,10 +209,19 @@ function banditSplit(
   return { regime: gather(data.regime, idx, REGIME_COUNT), z: standardise(data, idx, scaling), rewards };
 }
 
-export function trainModelSet(input: ModelSetTrainingInput, config: ModelSetTrainingConfig): TrainedModelSet {
+export function trainModelSet(
+  input: ModelSetTrainingInput,
+  config: ModelSetTrainingConfig,
+  observer: TrainingObserver = {},
+): TrainedModelSet {
   const { seed, splits } = config;
   if (!(config.metaHoldout > 0 && config.metaHoldout < 1))
     throw new RangeError(`trainModelSet: metaHoldout ${config.metaHoldout} must be in (0, 1)`);
+  const epochs =
+    (stage: TrainingEpochEvent['stage'], model: string, index: number, count: number, maxEpochs: number) =>
+    (record: Readonly<EpochRecord>) =>
+      observer.onEpoch?.({ ...record, stage, model, index, count, maxEpochs });
+  observer.onStage?.('regime');
   const regime = causalRegime(input.market, splits.train.to, config.regime, seed);
   const data = buildDataset({
     calendar: input.market.dates,
@@ -185,8 +237,17 @@ export function trainModelSet(input: ModelSetTrainingInput, config: ModelSetTrai
 
   const specTrain = specialistSplit(data, train, scaling, rho);
   const specValid = specialistSplit(data, validation, scaling, rho);
+  observer.onStage?.('specialists');
   const specialists = TRAINED_SPECIALISTS.map((name, k) =>
-    trainSpecialist(name, specTrain, specValid, scaling, config.specialists, seed + 1 + k),
+    trainSpecialist(
+      name,
+      specTrain,
+      specValid,
+      scaling,
+      config.specialists,
+      seed + 1 + k,
+      epochs('specialists', name, k, TRAINED_SPECIALISTS.length, config.specialists.maxEpochs),
+    ),
   );
 
   // Meta-controller: fit on the first part of the validation window, stop on the rest.
@@ -194,6 +255,7 @@ export function trainModelSet(input: ModelSetTrainingInput, config: ModelSetTrai
   const cut = times[Math.floor(times.length * (1 - config.metaHoldout))]!;
   const metaFit = validation.filter((i) => data.time[i]! < cut);
   const metaStop = validation.filter((i) => data.time[i]! >= cut);
+  observer.onStage?.('meta-controller');
   const metaController = trainMetaController(
     TRAINED_SPECIALISTS,
     banditSplit(data, metaFit, scaling, rho, specialists),
@@ -201,9 +263,12 @@ export function trainModelSet(input: ModelSetTrainingInput, config: ModelSetTrai
     scaling,
     config.metaController,
     seed + 100,
+    epochs('meta-controller', 'meta-controller', 0, 1, config.metaController.maxEpochs),
   );
 
-  const evaluation = evaluateTestWindow(data, splits, specialists, metaController, config.costBps);
+  observer.onStage?.('backtest');
+  const heldOut = heldOutBatch(data, splits);
+  const evaluation = evaluateTestWindow(data, heldOut, specialists, metaController, config.costBps);
   return {
     featureScaling: scaling,
     returnScale: rho,
@@ -215,42 +280,80 @@ export function trainModelSet(input: ModelSetTrainingInput, config: ModelSetTrai
       test: evaluation.figures,
       testMeanWeights: evaluation.meanWeights,
     },
-    heldOut: {
-      size: test.length,
-      features: gather(data.features, test, FEATURE_COUNT),
-      regime: gather(data.regime, test, REGIME_COUNT),
-    },
+    heldOut,
   };
 }
 
 /**
- * Trades the test window: each symbol gets 1/n of equity times the strategy's position
- * (decided at the close of t from x_t, held over t + 1); buy-and-hold buys 1/n of each at the
- * first close and never trades again.
+ * The test-window batch: samples in split order, each with its window-relative bar and symbol,
+ * and every symbol's returns over the window.
+ */
+function heldOutBatch(data: TrainingDataset, splits: DatasetSplits): HeldOutBatch {
+  const [a, b] = calendarRange(data.calendar, splits.test);
+  const test = data.splits.test;
+  return {
+    size: test.length,
+    features: gather(data.features, test, FEATURE_COUNT),
+    regime: gather(data.regime, test, REGIME_COUNT),
+    bar: Int32Array.from(test, (i) => data.time[i]! - a),
+    symbol: Int32Array.from(test, (i) => data.symbol[i]!),
+    returns: data.closes.map((c) => backtestReturns(c).slice(a, b + 1)),
+  };
+}
+
+/**
+ * Trades the test window on per-sample positions in [-1, 1] (decided at the close of t from
+ * x_t, held over t + 1): each symbol gets 1/n of equity times its position, with costs. Every
+ * strategy of the run and any other model set (the job backtests the bootstrap set with it)
+ * goes through this one function, so their figures compare like for like.
+ */
+export function backtestHeldOut(
+  heldOut: HeldOutBatch,
+  positions: Float64Array,
+  costBps: number,
+): StrategyFigures {
+  if (positions.length !== heldOut.size)
+    throw new RangeError(`backtestHeldOut: ${positions.length} positions for ${heldOut.size} samples`);
+  const nSym = heldOut.returns.length;
+  const len = heldOut.returns[0]?.length ?? 0;
+  const targetWeights = Array.from({ length: nSym }, () => new Float64Array(len));
+  for (let i = 0; i < heldOut.size; i++)
+    targetWeights[heldOut.symbol[i]!]![heldOut.bar[i]!] = positions[i]! / nSym;
+  return strategyFigures(heldOut.returns, targetWeights, costBps);
+}
+
+function strategyFigures(
+  returns: readonly Float64Array[],
+  targetWeights: readonly Float64Array[],
+  costBps: number,
+): StrategyFigures {
+  const { stats } = backtest({ returns, targetWeights, costBps });
+  return {
+    sharpe: stats.sharpe,
+    annualReturn: stats.cagr,
+    maxDrawdown: stats.maxDrawdown,
+    annualTurnover: stats.annualTurnover,
+    totalReturn: stats.totalReturn,
+  };
+}
+
+/**
+ * The run's own test-window figures: the blend, each specialist alone, and buy-and-hold
+ * (1/n of each symbol bought at the first close, never traded again).
  */
 function evaluateTestWindow(
   data: TrainingDataset,
-  splits: DatasetSplits,
+  heldOut: HeldOutBatch,
   specialists: readonly TrainedSpecialist[],
   meta: TrainedMetaController,
   costBps: number,
 ) {
-  const [a, b] = calendarRange(data.calendar, splits.test);
-  const nSym = data.symbols.length;
-  const len = b - a + 1;
-  const returns = data.closes.map((c) => backtestReturns(c).slice(a, b + 1));
   const S = specialists.length;
-  const matrices = {
-    blend: Array.from({ length: nSym }, () => new Float64Array(len)),
-    ...Object.fromEntries(
-      specialists.map((s) => [s.name, Array.from({ length: nSym }, () => new Float64Array(len))]),
-    ),
-  } as Record<Exclude<TestStrategy, 'buy-and-hold'>, Float64Array[]>;
+  const n = heldOut.size;
+  const blend = new Float64Array(n);
+  const alone = specialists.map(() => new Float64Array(n));
   const weightSums = new Array<number>(S).fill(0);
-  for (const i of data.splits.test) {
-    const t = data.time[i]! - a;
-    const s = data.symbol[i]!;
-    const signals = specialists.map((sp) => specialistForward(sp.params, data.features, i * FEATURE_COUNT));
+  data.splits.test.forEach((i, r) => {
     const w = metaControllerForward(
       meta.params,
       data.regime,
@@ -258,30 +361,19 @@ function evaluateTestWindow(
       i * REGIME_COUNT,
       i * FEATURE_COUNT,
     );
-    let blend = 0;
     for (let k = 0; k < S; k++) {
-      blend += w[k]! * signals[k]!;
+      const signal = specialistForward(specialists[k]!.params, data.features, i * FEATURE_COUNT);
+      blend[r] = blend[r]! + w[k]! * signal;
       weightSums[k] = weightSums[k]! + w[k]!;
-      matrices[specialists[k]!.name][s]![t] = signals[k]! / nSym;
+      alone[k]![r] = signal;
     }
-    matrices.blend[s]![t] = blend / nSym;
-  }
-  const hold = Array.from({ length: nSym }, () => new Float64Array(len).fill(NaN));
-  for (const h of hold) h[0] = 1 / nSym;
+  });
   const figures = {} as Record<TestStrategy, StrategyFigures>;
-  const run = (name: TestStrategy, targetWeights: Float64Array[]) => {
-    const { stats } = backtest({ returns, targetWeights, costBps });
-    figures[name] = {
-      sharpe: stats.sharpe,
-      annualReturn: stats.cagr,
-      maxDrawdown: stats.maxDrawdown,
-      annualTurnover: stats.annualTurnover,
-      totalReturn: stats.totalReturn,
-    };
-  };
-  run('blend', matrices.blend);
-  for (const s of specialists) run(s.name, matrices[s.name]);
-  run('buy-and-hold', hold);
-  const n = data.splits.test.length;
+  figures.blend = backtestHeldOut(heldOut, blend, costBps);
+  specialists.forEach((s, k) => (figures[s.name] = backtestHeldOut(heldOut, alone[k]!, costBps)));
+  const nSym = heldOut.returns.length;
+  const hold = heldOut.returns.map((r) => new Float64Array(r.length).fill(NaN));
+  for (const h of hold) h[0] = 1 / nSym;
+  figures['buy-and-hold'] = strategyFigures(heldOut.returns, hold, costBps);
   return { figures, meanWeights: weightSums.map((x) => x / n) };
 }

@@ -32,6 +32,8 @@ async function presentJob(job: Job) {
     runId?: string;
     modelName?: string;
     modelVersion?: number;
+    modelSet?: string;
+    versions?: Array<{ modelName: string; version: number }>;
   } | null;
   return {
     id: job.id,
@@ -41,6 +43,8 @@ async function presentJob(job: Job) {
     runId: result?.runId ?? progress?.runId ?? null,
     modelName: result?.modelName ?? null,
     modelVersion: result?.modelVersion ?? null,
+    modelSet: result?.modelSet ?? null,
+    versions: (result?.versions ?? []).map(({ modelName, version }) => ({ modelName, version })),
   };
 }
 
@@ -107,7 +111,7 @@ export const trainingResolvers = {
       if (!job || job.name !== JOB_NAME) return false;
       const state = await job.getState();
       if (state === 'completed' || state === 'failed') return false;
-      // A running job sees the flag between stages; a waiting one is removed outright.
+      // A running job sees the flag within half a second (mid-training too); a waiting one is removed outright.
       await ctx.redisQueue.set(trainingCancelKey(args.id), user.id, 'EX', 86_400);
       if (state === 'waiting' || state === 'delayed' || state === 'prioritized') {
         await job.remove().catch(() => undefined);

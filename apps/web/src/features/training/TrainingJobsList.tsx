@@ -13,6 +13,7 @@ import {
   metricEntries,
   modelVersionHref,
   percent,
+  registeredVersions,
 } from './trainingJobView';
 import type { TrainingJobsState, TrainingJobView } from './useTrainingJobs';
 import styles from './training.module.css';
@@ -67,6 +68,7 @@ function JobItem(props: { view: TrainingJobView; canCancel: boolean; onChanged: 
   const metrics = metricEntries(progress?.metrics);
   const runId = job.runId ?? progress?.runId ?? null;
   const ended = state === 'completed' || state === 'failed' || state === 'cancelled';
+  const versions = state === 'completed' ? registeredVersions(job) : [];
 
   const cancel = async () => {
     setCancelling(true);
@@ -149,15 +151,18 @@ function JobItem(props: { view: TrainingJobView; canCancel: boolean; onChanged: 
       )}
       {progress?.message && <div className={styles.message}>{progress.message}</div>}
       {job.failedReason && state !== 'completed' && <div className={styles.failed}>{job.failedReason}</div>}
-      {(runId || (job.modelName && ended)) && (
+      {(runId || (versions.length > 0 && ended)) && (
         <div className={styles.links}>
           {runId && <Link href={`/experiments/runs/${encodeURIComponent(runId)}`}>Tracking run</Link>}
-          {job.modelName && state === 'completed' && (
-            <Link href={modelVersionHref(job.modelName, job.modelVersion)}>
-              {job.modelName}
-              {job.modelVersion != null ? ` v${job.modelVersion}` : ''}
-            </Link>
+          {versions.length > 0 && (
+            <span className="dim">Registered{job.modelSet ? ` (${job.modelSet})` : ''}:</span>
           )}
+          {versions.map((v) => (
+            <Link key={v.modelName} href={modelVersionHref(v.modelName, v.version)}>
+              {v.modelName}
+              {v.version != null ? ` v${v.version}` : ''}
+            </Link>
+          ))}
           {progress && <span className="dim">updated {formatTimestamp(progress.at)}</span>}
         </div>
       )}

@@ -25,8 +25,18 @@ export interface TrainingJob {
   failedReason: string | null;
   progress: TrainingProgress | null;
   runId: string | null;
+  /** The meta-controller's registered version (`meta-controller`), once done. */
   modelName: string | null;
   modelVersion: number | null;
+  /** The trained set's label (the configuration's model name), e.g. tradeplane-blend. */
+  modelSet: string | null;
+  /** Every version the job registered, under the engine's model names. */
+  versions: TrainingJobVersion[];
+}
+
+export interface TrainingJobVersion {
+  modelName: string;
+  version: number;
 }
 
 export interface TrainingSplitsInput {
@@ -49,7 +59,7 @@ export interface TrainingConfigInput {
 }
 
 const PROGRESS_FIELDS = 'jobId stage fraction epoch message metrics runId at';
-const JOB_FIELDS = `id state failedReason runId modelName modelVersion progress { ${PROGRESS_FIELDS} }`;
+const JOB_FIELDS = `id state failedReason runId modelName modelVersion modelSet versions { modelName version } progress { ${PROGRESS_FIELDS} }`;
 
 export const TRAINING_JOBS = operation<{ trainingJobs: TrainingJob[] }, { first: number }>(
   `query TrainingJobs($first: Int) { trainingJobs(first: $first) { ${JOB_FIELDS} } }`,

@@ -7,6 +7,7 @@ import {
   metricEntries,
   modelVersionHref,
   percent,
+  registeredVersions,
 } from './trainingJobView';
 
 const progress = (patch: Partial<TrainingProgress> = {}): TrainingProgress => ({
@@ -29,6 +30,8 @@ const job = (patch: Partial<TrainingJob> = {}): TrainingJob => ({
   runId: null,
   modelName: null,
   modelVersion: null,
+  modelSet: null,
+  versions: [],
   ...patch,
 });
 
@@ -89,8 +92,28 @@ describe('metricEntries', () => {
   });
 });
 
+describe('registeredVersions', () => {
+  it('lists every version the job registered, under the engine names', () => {
+    const versions = [
+      { modelName: 'momentum', version: 4 },
+      { modelName: 'meta-controller', version: 5 },
+    ];
+    expect(registeredVersions(job({ modelName: 'meta-controller', modelVersion: 5, versions }))).toEqual(
+      versions,
+    );
+  });
+
+  it('falls back to the one recorded version of an older job, and to nothing', () => {
+    expect(registeredVersions(job({ modelName: 'tradeplane-blend', modelVersion: 3, versions: [] }))).toEqual(
+      [{ modelName: 'tradeplane-blend', version: 3 }],
+    );
+    expect(registeredVersions(job({ versions: [] }))).toEqual([]);
+  });
+});
+
 describe('modelVersionHref', () => {
   it('links the model, and the version when known', () => {
+    expect(modelVersionHref('meta-controller', 3)).toBe('/models?model=meta-controller&version=3');
     expect(modelVersionHref('tradeplane-blend', 3)).toBe('/models?model=tradeplane-blend&version=3');
     expect(modelVersionHref('a b', null)).toBe('/models?model=a+b');
   });

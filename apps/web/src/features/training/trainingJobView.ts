@@ -58,3 +58,12 @@ export function modelVersionHref(modelName: string, version: number | null): str
   if (version != null) q.set('version', String(version));
   return `/models?${q.toString()}`;
 }
+
+/**
+ * The versions a finished job registered, under the engine's model names; a job finished before
+ * the gateway listed them shows its one recorded version.
+ */
+export function registeredVersions(job: TrainingJob): { modelName: string; version: number | null }[] {
+  if (job.versions?.length) return job.versions;
+  return job.modelName ? [{ modelName: job.modelName, version: job.modelVersion }] : [];
+}

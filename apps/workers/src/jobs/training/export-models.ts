@@ -28,6 +28,8 @@ export interface ExportedModel {
   signature: ModelSignature;
   /** Worst |ONNX − float64 reference| over the held-out batch. */
   parityError: number;
+  /** Meta-controller only: the specialist of each weight column, in order. */
+  specialists?: readonly string[];
 }
 
 export function exportAndCheck(trained: TrainedModelSet): ExportedModel[] {
@@ -65,11 +67,20 @@ export function exportAndCheck(trained: TrainedModelSet): ExportedModel[] {
     const w = metaControllerForward(params, regime, features, i * REGIME_COUNT, i * FEATURE_COUNT);
     for (let k = 0; k < S; k++) worst = Math.max(worst, Math.abs(weights[i * S + k]! - w[k]!));
   }
-  out.push(checked({ role: 'meta-controller', bytes, signature, parityError: worst }));
+  out.push(
+    checked({
+      role: 'meta-controller',
+      bytes,
+      signature,
+      parityError: worst,
+      specialists: params.specialists,
+    }),
+  );
   return out;
 }
 
-function runChecked(
+/** Runs one batch in a fresh CPU session after checking the graph against its signature. */
+export function runChecked(
   bytes: Uint8Array,
   signature: ModelSignature,
   role: string,

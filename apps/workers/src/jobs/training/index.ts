@@ -6,7 +6,10 @@ export {
   TrainingCancelledError,
   trainingRunId,
   trainModelSetJob,
+  type TestFigures,
+  type TrainingIoTimings,
   type TrainingJobContext,
   type TrainingJobDeps,
   type TrainingJobResult,
+  type TrainingTimings,
 } from './train-model-set.job';

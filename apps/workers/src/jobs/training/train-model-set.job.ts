@@ -20,14 +20,24 @@ import {
 } from '@tradeplane/contracts';
 import type { ModelVersionRecord, Repositories } from '@tradeplane/db';
 import {
+  BOOTSTRAP_LABEL,
+  DECISION_MODEL_NAMES,
+  META_CONTROLLER_NAME,
+  SPECIALIST_MODEL_NAMES,
+} from '@tradeplane/engine';
+import {
   DEFAULT_MODEL_SET_TRAINING,
-  trainModelSet,
   type ModelSetTrainingConfig,
+  type StrategyFigures,
   type SymbolBars,
+  type TestStrategy,
   type TrainedModelSet,
 } from '@tradeplane/quant';
 import type { MetricInput, TrackingClient } from '@tradeplane/tracking';
+import { bootstrapTestFigures } from './bootstrap-benchmark';
 import { exportAndCheck, PARITY_TOLERANCE, type ExportedModel } from './export-models';
+import { trainLive } from './live-training';
+import { TrainingThread } from './train-in-thread';
 
 export interface TrainingJobContext {
   jobId: string;
@@ -41,21 +51,55 @@ export interface TrainingJobDeps {
   repos: Repositories;
   tracking: TrackingClient;
   onProgress: (progress: TrainingProgress) => Promise<void> | void;
-  /** Checked between stages; true once `cancelTraining` asked to stop this job. */
+  /**
+   * True once `cancelTraining` asked to stop this job: read between stages, and every
+   * `cancelPollMs` while the model set trains (a cancel then stops the training thread at once).
+   */
   isCancelled: () => Promise<boolean>;
+  /** Default 500 ms. */
+  cancelPollMs?: number;
   clock?: () => number;
 }
 
 export interface TrainingJobResult {
   runId: string;
+  /** The meta-controller's registry name (`meta-controller`): the version that blends the set. */
   modelName: string;
   modelVersion: number;
+  /** The configuration's modelName: the label the run and its versions carry. */
+  modelSet: string;
+  /** Every registered version, under the engine's registry names (DECISION_MODEL_NAMES order). */
   versions: Array<{ modelName: string; version: number; parityError: number }>;
-  timings: { wallMs: number; ioMs: number; computeMs: number; exportMs: number; ioShare: number };
+  timings: TrainingTimings;
   bars: number;
-  test: TrainedModelSet['metrics']['test'];
+  /** Test-window figures: the run's strategies and the bootstrap model set (`bootstrap`). */
+  test: TestFigures;
   testMeanWeights: number[];
   samples: TrainedModelSet['metrics']['samples'];
+}
+
+/** Test-window figures per strategy, `bootstrap` being the engine's bootstrap model set. */
+export type TestFigures = Record<TestStrategy | 'bootstrap', StrategyFigures>;
+
+/**
+ * Wall time of the job up to the end of registration (closing the run and the last progress
+ * message come after), ms. I/O is every read from the database: the bars (connection wait,
+ * query, unpacking, dates) and the registry lookup that keeps a retry from registering twice.
+ * The rest of the wall time is compute, export, and writes (tracking, registry, progress).
+ */
+export interface TrainingTimings {
+  wallMs: number;
+  ioMs: number;
+  /**
+   * The training core in its thread (with what was left of the thread's start-up when the data
+   * was in, `threadWaitMs`) and the bootstrap set's test-window backtest.
+   */
+  computeMs: number;
+  threadWaitMs: number;
+  exportMs: number;
+  /** ioMs / wallMs. */
+  ioShare: number;
+  io: TrainingIoTimings & { registryReadMs: number };
 }
 
 export class TrainingCancelledError extends Error {
@@ -75,8 +119,9 @@ export function trainingRunId(jobId: string, createdAt: number): string {
 const STAGE_FRACTION: Record<TrainingStage, number> = {
   queued: 0,
   data: 0.02,
-  regime: 0.1,
-  specialists: 0.3,
+  regime: 0.05,
+  // Where each stage starts; epoch messages fill the training stages in between (live-training.ts).
+  specialists: 0.1,
   'meta-controller': 0.6,
   backtest: 0.8,
   export: 0.85,
@@ -101,50 +146,73 @@ export function modelSetConfig(payload: TrainingPayload): ModelSetTrainingConfig
   };
 }
 
-/** ISO dates of bar timestamps; the universe shares one calendar, so each day is formatted once. */
-function isoDates(ts: Float64Array, cache: Map<number, string>): string[] {
+const DAY_MS = 86_400_000;
+
+/**
+ * ISO dates of bar timestamps. The universe shares one calendar, so each UTC day is formatted
+ * once; the cache is indexed by day number (a dense array lookup, ~5× cheaper than a Map keyed
+ * by the float timestamp on 113k bars).
+ */
+function isoDates(ts: Float64Array, cache: Array<string | undefined>, firstDay: number): string[] {
   const out = new Array<string>(ts.length);
   for (let i = 0; i < ts.length; i++) {
-    const t = ts[i]!;
-    let d = cache.get(t);
-    if (d === undefined) cache.set(t, (d = new Date(t).toISOString().slice(0, 10)));
-    out[i] = d;
+    const day = Math.floor(ts[i]! / DAY_MS);
+    out[i] = cache[day - firstDay] ??= new Date(day * DAY_MS).toISOString().slice(0, 10);
   }
   return out;
 }
 
-/** Series read at once: enough to keep PostgreSQL busy without opening a connection per symbol. */
-const LOAD_CONCURRENCY = 4;
+/** Where the time of the run's database reads went, ms (see BarsRepository.loadUniverseColumns). */
+export interface TrainingIoTimings {
+  connectMs: number;
+  queryMs: number;
+  decodeMs: number;
+  /** Bar timestamps → ISO dates, once per series (kept in I/O: part of reading the data in). */
+  datesMs: number;
+}
 
-/** Reads each series once (the only I/O of the run); dates derived once, reused by every stage. */
+/**
+ * Reads every series of the run in ONE query (the run's only bar I/O); dates derived once,
+ * reused by every stage.
+ */
 export async function loadTrainingBars(
   repos: Repositories,
   payload: TrainingPayload,
-): Promise<{ market: SymbolBars; symbols: SymbolBars[]; bars: number }> {
+): Promise<{ market: SymbolBars; symbols: SymbolBars[]; bars: number; timings: TrainingIoTimings }> {
   const universe = payload.universe ?? [payload.market];
   const wanted = [...new Set([payload.market, ...universe])];
-  const loaded = new Map<string, SymbolBars>();
-  const dateCache = new Map<number, string>();
   // Nothing after the test window is needed (and none of it may leak in): the bound also
   // lets PostgreSQL skip the later yearly partitions.
   const untilMs = Date.parse(`${(payload.splits ?? DEFAULT_TRAINING_SPLITS).testTo}T23:59:59.999Z`);
-  let next = 0;
-  const loadNext = async (): Promise<void> => {
-    const symbol = wanted[next++];
-    if (symbol === undefined) return;
-    const instrument = await repos.instruments.findBySymbol(symbol);
-    if (!instrument) {
-      const field = symbol === payload.market ? 'market' : `universe[${universe.indexOf(symbol)}]`;
-      throw new Error(`${field}: unknown symbol ${symbol}`);
-    }
-    const bars = await repos.bars.loadColumns(instrument.id, '1d', untilMs);
-    loaded.set(symbol, { symbol, dates: isoDates(bars.ts, dateCache), bars });
-    return loadNext();
+  const read = await repos.bars.loadUniverseColumns(wanted, '1d', untilMs);
+  for (const symbol of wanted) {
+    if (read.series.has(symbol)) continue;
+    const field = symbol === payload.market ? 'market' : `universe[${universe.indexOf(symbol)}]`;
+    throw new Error(`${field}: unknown symbol ${symbol}`);
+  }
+  const datesStart = performance.now();
+  let firstDay = 0;
+  let lastDay = -1;
+  for (const { ts } of read.series.values()) {
+    if (ts.length === 0) continue;
+    const [first, last] = [Math.floor(ts[0]! / DAY_MS), Math.floor(ts.at(-1)! / DAY_MS)];
+    if (lastDay < firstDay) [firstDay, lastDay] = [first, last];
+    else [firstDay, lastDay] = [Math.min(firstDay, first), Math.max(lastDay, last)];
+  }
+  const dateCache = new Array<string | undefined>(Math.max(lastDay - firstDay + 1, 0));
+  const loaded = new Map<string, SymbolBars>(
+    wanted.map((symbol) => {
+      const bars = read.series.get(symbol)!;
+      return [symbol, { symbol, dates: isoDates(bars.ts, dateCache, firstDay), bars }];
+    }),
+  );
+  const timings = { ...read.timings, datesMs: performance.now() - datesStart };
+  return {
+    market: loaded.get(payload.market)!,
+    symbols: universe.map((s) => loaded.get(s)!),
+    bars: read.bars,
+    timings,
   };
-  await Promise.all(Array.from({ length: Math.min(LOAD_CONCURRENCY, wanted.length) }, loadNext));
-  const market = loaded.get(payload.market)!;
-  const symbols = universe.map((s) => loaded.get(s)!);
-  return { market, symbols, bars: [...loaded.values()].reduce((n, s) => n + s.dates.length, 0) };
 }
 
 export async function trainModelSetJob(
@@ -171,28 +239,50 @@ export async function trainModelSetJob(
     if (await deps.isCancelled()) throw new TrainingCancelledError(ctx.jobId);
   };
   const config = modelSetConfig(payload);
+  if (payload.modelName === BOOTSTRAP_LABEL)
+    throw new Error(`modelName: '${BOOTSTRAP_LABEL}' labels the parameter-built set; choose another name`);
 
   await deps.tracking.startRun({
     runId,
     experiment: payload.experiment,
     name: `${payload.modelName} seed ${payload.seed}`,
     params: flatParams(payload, config),
-    tags: { kind: 'model-set-training', jobId: ctx.jobId, modelSet: payload.modelName },
+    // `label` is what the engine shows for each version of this run (registry-source.ts), so a
+    // trained set is never mistaken for the bootstrap one.
+    tags: {
+      kind: 'model-set-training',
+      jobId: ctx.jobId,
+      modelSet: payload.modelName,
+      label: payload.modelName,
+    },
   });
+  // Started first so that loading the core into the thread overlaps the data read.
+  const thread = TrainingThread.start();
   try {
     await progress('data', { message: 'reading bars' });
-    const ioStart = now();
+    const barsStart = now();
     const input = await loadTrainingBars(deps.repos, payload);
-    const ioMs = now() - ioStart;
+    const barsMs = now() - barsStart;
     await stopIfCancelled();
 
-    // The training core is one synchronous, pure call: stages are reported around it.
-    await progress('regime', { message: 'regime HMM, specialists, meta-controller, backtest' });
     const computeStart = now();
-    const trained = trainModelSet({ market: input.market, symbols: input.symbols }, config);
-    const computeMs = now() - computeStart;
-    await reportEpochs(trained, progress);
-    await progress('backtest', { metrics: flatFigures(trained.metrics.test, 'test') });
+    await thread.whenReady();
+    const threadWaitMs = now() - computeStart;
+    const trained = await trainLive(thread, { market: input.market, symbols: input.symbols }, config, {
+      report: progress,
+      isCancelled: deps.isCancelled,
+      cancelPollMs: deps.cancelPollMs ?? 500,
+      cancelled: () => new TrainingCancelledError(ctx.jobId),
+      clock: now,
+    });
+    const trainMs = now() - computeStart;
+
+    // The set the engine serves today, on the same window with the same costs.
+    const benchmarkStart = now();
+    const bootstrap = bootstrapTestFigures(trained.heldOut, config.costBps);
+    const test: TestFigures = { ...trained.metrics.test, bootstrap: bootstrap.figures };
+    const computeMs = trainMs + (now() - benchmarkStart);
+    await progress('backtest', { metrics: flatFigures(test, 'test') });
     await stopIfCancelled();
 
     await progress('export', { message: 'ONNX export and parity check' });
@@ -201,13 +291,27 @@ export async function trainModelSetJob(
     const exportMs = now() - exportStart;
     await stopIfCancelled();
 
-    const wallMs = now() - wallStart;
-    const timings = { wallMs, ioMs, computeMs, exportMs, ioShare: ioMs / wallMs };
-    await logRun(deps.tracking, runId, ctx.createdAt, trained, models, timings, input.bars);
+    await logRun(deps.tracking, runId, ctx.createdAt, trained, test, models, input.bars);
 
     await progress('register');
-    const versions = await registerModels(deps.repos, runId, payload.modelName, trained, models);
-    const blend = versions.find((v) => v.modelName === payload.modelName)!;
+    const registryStart = now();
+    const existing = await deps.repos.registry.versionsByRun(runId);
+    const registryReadMs = now() - registryStart;
+    const versions = await registerModels(deps.repos, runId, payload.modelName, test, models, existing);
+    const blend = versions.find((v) => v.modelName === META_CONTROLLER_NAME)!;
+
+    const wallMs = now() - wallStart;
+    const ioMs = barsMs + registryReadMs;
+    const timings: TrainingTimings = {
+      wallMs,
+      ioMs,
+      computeMs,
+      threadWaitMs,
+      exportMs,
+      ioShare: ioMs / wallMs,
+      io: { ...input.timings, registryReadMs },
+    };
+    await logTimings(deps.tracking, runId, ctx.createdAt, timings);
     await deps.tracking.logParams(runId, {
       registered: versions.map((v) => `${v.modelName} v${v.version}`).join(', '),
     });
@@ -217,14 +321,15 @@ export async function trainModelSetJob(
       runId,
       modelName: blend.modelName,
       modelVersion: blend.version,
+      modelSet: payload.modelName,
       versions: versions.map((v, i) => ({ ...v, parityError: models[i]!.parityError })),
-      timings: { ...timings, wallMs: now() - wallStart },
+      timings,
       bars: input.bars,
-      test: trained.metrics.test,
+      test,
       testMeanWeights: trained.metrics.testMeanWeights,
       samples: trained.metrics.samples,
     };
-    await progress('done', { metrics: flatFigures(trained.metrics.test, 'test') });
+    await progress('done', { metrics: flatFigures(test, 'test') });
     return result;
   } catch (err) {
     const cancelled = err instanceof TrainingCancelledError;
@@ -235,22 +340,9 @@ export async function trainModelSetJob(
     }
     await progress(cancelled ? 'cancelled' : 'failed', { message: (err as Error).message.slice(0, 500) });
     throw err;
+  } finally {
+    await thread.dispose();
   }
-}
-
-async function reportEpochs(
-  trained: TrainedModelSet,
-  progress: (stage: TrainingStage, extra?: Partial<TrainingProgress>) => Promise<void> | void,
-) {
-  await progress('specialists', {
-    metrics: Object.fromEntries(trained.specialists.map((s) => [`${s.name}.val_loss`, s.validationLoss])),
-    epoch: Math.max(...trained.specialists.map((s) => s.stoppedEpoch)),
-  });
-  const m = trained.metaController;
-  await progress('meta-controller', {
-    epoch: m.stoppedEpoch,
-    metrics: { val_reward: m.validationReward, best_epoch: m.bestEpoch },
-  });
 }
 
 function flatParams(payload: TrainingPayload, config: ModelSetTrainingConfig) {
@@ -272,11 +364,16 @@ function flatParams(payload: TrainingPayload, config: ModelSetTrainingConfig) {
   };
 }
 
-function flatFigures(test: TrainedModelSet['metrics']['test'], prefix: string): Record<string, number> {
+/** `test/<strategy>/<figure>`, plus `test/blend_minus_bootstrap/<figure>` (the gain over the served set). */
+function flatFigures(test: TestFigures, prefix: string): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [strategy, figures] of Object.entries(test))
     for (const [k, v] of Object.entries(figures))
       if (Number.isFinite(v)) out[`${prefix}/${strategy}/${k}`] = v;
+  for (const [k, v] of Object.entries(test.blend)) {
+    const diff = v - test.bootstrap[k as keyof StrategyFigures];
+    if (Number.isFinite(diff)) out[`${prefix}/blend_minus_bootstrap/${k}`] = diff;
+  }
   return out;
 }
 
@@ -285,8 +382,8 @@ async function logRun(
   runId: string,
   ts: number,
   trained: TrainedModelSet,
+  test: TestFigures,
   models: ExportedModel[],
-  timings: TrainingJobResult['timings'],
   bars: number,
 ) {
   const points: MetricInput[] = [];
@@ -301,7 +398,7 @@ async function logRun(
   for (const s of trained.specialists) series(s.name, s.history);
   series('meta-controller', trained.metaController.history);
   const finals: Record<string, number> = {
-    ...flatFigures(trained.metrics.test, 'test'),
+    ...flatFigures(test, 'test'),
     ...Object.fromEntries(
       trained.metrics.testMeanWeights.map((w, k) => [
         `test/mean_weight/${trained.metaController.params.specialists[k]}`,
@@ -313,10 +410,6 @@ async function logRun(
     'samples/train': trained.metrics.samples.train,
     'samples/validation': trained.metrics.samples.validation,
     'samples/test': trained.metrics.samples.test,
-    'time/io_ms': timings.ioMs,
-    'time/compute_ms': timings.computeMs,
-    'time/export_ms': timings.exportMs,
-    'time/io_share': timings.ioShare,
     bars,
   };
   for (const [key, value] of Object.entries(finals))
@@ -354,25 +447,50 @@ async function logRun(
   );
 }
 
+/** The run's time accounting, logged once registration is done (it is part of the wall time). */
+async function logTimings(tracking: TrackingClient, runId: string, ts: number, t: TrainingTimings) {
+  const values: Record<string, number> = {
+    'time/wall_ms': t.wallMs,
+    'time/io_ms': t.ioMs,
+    'time/compute_ms': t.computeMs,
+    'time/compute/thread_wait_ms': t.threadWaitMs,
+    'time/export_ms': t.exportMs,
+    'time/io_share': t.ioShare,
+    'time/io/connect_ms': t.io.connectMs,
+    'time/io/query_ms': t.io.queryMs,
+    'time/io/decode_ms': t.io.decodeMs,
+    'time/io/dates_ms': t.io.datesMs,
+    'time/io/registry_read_ms': t.io.registryReadMs,
+  };
+  tracking.logMetrics(
+    runId,
+    Object.entries(values).map(([key, value]) => ({ key, value, step: 0, ts })),
+  );
+  await tracking.flush();
+}
+
 /**
- * One version per model: the meta-controller (the blend the engine trades) under the set's
- * name, each specialist under `<set>-<specialist>`. Never the engine's live names and never
- * promoted: moving a stage is a reviewed step in the registry. Idempotent per run.
+ * One version per model under the registry names the engine serves (DECISION_MODEL_NAMES:
+ * `momentum`, `mean-reversion`, `defensive`, `meta-controller`), so promoting them is all it
+ * takes for the engine to trade them; the model set's name travels as the run's `label` and
+ * `modelSet` tags and in each description. Stage `none`: moving a stage is a reviewed step in
+ * the registry. Idempotent per run (`existing`: the versions this run already registered).
  */
 async function registerModels(
   repos: Repositories,
   runId: string,
   setName: string,
-  trained: TrainedModelSet,
+  test: TestFigures,
   models: ExportedModel[],
+  existing: readonly ModelVersionRecord[],
 ): Promise<Array<{ modelName: string; version: number }>> {
-  const existing = await repos.registry.versionsByRun(runId);
+  servable(models);
   const actor = { by: 'worker:training', auditActor: 'worker:training' };
   const out: Array<{ modelName: string; version: number }> = [];
   for (const m of models) {
-    const modelName = m.role === 'meta-controller' ? setName : `${setName}-${m.role}`;
-    const strategy = m.role === 'meta-controller' ? 'blend' : m.role;
-    const figures = trained.metrics.test[strategy as keyof typeof trained.metrics.test];
+    const modelName = m.role;
+    const strategy = (m.role === META_CONTROLLER_NAME ? 'blend' : m.role) as TestStrategy;
+    const figures = test[strategy];
     const found: ModelVersionRecord | undefined = existing.find((v) => v.modelName === modelName);
     const version =
       found ??
@@ -388,13 +506,35 @@ async function registerModels(
                 .filter(([, v]) => Number.isFinite(v))
                 .map(([k, v]) => [`test_${k}`, v]),
             ),
+            // What the served bootstrap set scores on the same window, for the promotion review.
+            ...(Number.isFinite(test.bootstrap.sharpe)
+              ? { test_bootstrap_sharpe: test.bootstrap.sharpe }
+              : {}),
             parity_error: m.parityError,
           },
-          description: `${m.role} of model set ${setName} (run ${runId})`,
+          description: `${m.role} of model set ${setName}, trained by run ${runId}`,
         },
         actor,
       ));
     out.push({ modelName, version: version.version });
   }
   return out;
+}
+
+/**
+ * The engine runs one version per DECISION_MODEL_NAMES name and feeds the specialists to the
+ * meta-controller in SPECIALIST_MODEL_NAMES order: a set under other names, or whose weight
+ * columns are in another order, would be blended wrongly once promoted, so it is not registered.
+ */
+function servable(models: readonly ExportedModel[]): void {
+  const roles = models.map((m) => m.role);
+  if (roles.join(',') !== DECISION_MODEL_NAMES.join(','))
+    throw new Error(
+      `model set [${roles.join(', ')}] is not the engine's [${DECISION_MODEL_NAMES.join(', ')}]`,
+    );
+  const columns = models.find((m) => m.role === META_CONTROLLER_NAME)!.specialists ?? [];
+  if (columns.join(',') !== SPECIALIST_MODEL_NAMES.join(','))
+    throw new Error(
+      `meta-controller weights are over [${columns.join(', ')}], the engine feeds [${SPECIALIST_MODEL_NAMES.join(', ')}]`,
+    );
 }
