@@ -13,6 +13,9 @@ export const testEnv: Record<string, string> = {
   REDIS_CACHE_URL: process.env.REDIS_CACHE_URL ?? 'redis://127.0.0.1:56380',
   KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '127.0.0.1:59092',
   LOG_LEVEL: 'silent',
+  // Workers started by tests must not join the shared forensics group on `decisions` (they
+  // would take partitions from a running dev stack); the forensics tests start their own.
+  FORENSICS_ENABLED: 'false',
 };
 
 export function stack(action: 'up' | 'down', component: 'postgres' | 'redis' | 'kafka'): void {

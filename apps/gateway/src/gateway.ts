@@ -8,6 +8,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { openRepositories } from '@tradeplane/db';
 import {
+  ApiKeyAuthenticator,
   createCacheConnection,
   createLogger,
   createMetricsRegistry,
@@ -33,9 +34,11 @@ import type { GatewayContext, GatewayServices } from './context';
 import { decisionStreamConfigSchema, openDecisionStream, type DecisionStream } from './decisions';
 import { EngineClient } from './engine/engine-client';
 import { formatError } from './errors/graphql-errors';
+import { forensicsLookup, forensicsLookupConfigSchema } from './forensics';
 import { apiKeyResolvers } from './schema/api-keys/api-keys.resolvers';
 import { authResolvers } from './schema/auth/auth.resolvers';
 import { decisionResolvers } from './schema/decisions/decisions.resolvers';
+import { forensicsResolvers } from './schema/forensics/forensics.resolvers';
 import { checkHealth, healthResolvers } from './schema/health/health.resolvers';
 import { ingestionResolvers } from './schema/ingestion/ingestion.resolvers';
 import { marketDataResolvers } from './schema/market-data/market-data.resolvers';
@@ -85,6 +88,7 @@ export function buildSchema() {
       trainingResolvers,
       tradingResolvers,
       decisionResolvers,
+      forensicsResolvers,
     ],
   });
 }
@@ -98,6 +102,7 @@ export async function startGateway(
   const redisConfig = loadConfig(redisConfigSchema, env);
   const kafkaConfig = loadConfig(kafkaConfigSchema, env);
   const decisionStreamConfig = loadConfig(decisionStreamConfigSchema, env);
+  const forensicsLookupConfig = loadConfig(forensicsLookupConfigSchema, env);
   const production = env.NODE_ENV === 'production';
 
   const repos = openRepositories({ url: dbConfig.DATABASE_URL, poolMax: dbConfig.DATABASE_POOL_MAX });
@@ -146,6 +151,9 @@ export async function startGateway(
     prefix: config.ENGINE_API_KEY.slice(0, 12),
     keyHash: sha256Hex(config.ENGINE_API_KEY),
   });
+  // API keys (the REST forensics lookup) are checked in memory against the active keys' hashes.
+  const apiKeys = new ApiKeyAuthenticator(() => repos.apiKeys.activeHashes());
+  await apiKeys.start(forensicsLookupConfig.API_KEY_REFRESH_S * 1000);
   let generatedAdminPassword: string | null = null;
   const adminPassword =
     config.ADMIN_PASSWORD ??
@@ -248,6 +256,18 @@ export async function startGateway(
       },
     }),
   );
+  app.get(
+    '/api/v1/forensics/:decisionId',
+    forensicsLookup({
+      forensics: repos.forensics,
+      mirror: decisions.mirror,
+      sessions: services.sessions,
+      apiKeys,
+      metrics,
+      logger,
+      pendingGraceMs: forensicsLookupConfig.FORENSICS_PENDING_GRACE_S * 1000,
+    }),
+  );
   app.get('/healthz', async (_req, res) => {
     const report = await checkHealth({ ...services, user: null, sessionToken: undefined });
     res.status(report.ok ? 200 : 503).json(report);
@@ -270,6 +290,7 @@ export async function startGateway(
     stop() {
       stopping ??= (async () => {
         await apollo.stop();
+        apiKeys.stop();
         await services.importQueue.close();
         await services.backfillQueue.close();
         await services.regimeQueue.close();

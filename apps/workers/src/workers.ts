@@ -19,6 +19,7 @@ import {
   createQueueConnection,
   dbConfigSchema,
   engineConfigSchema,
+  forensicsConfigSchema,
   loadConfig,
   redisConfigSchema,
   workersConfigSchema,
@@ -29,15 +30,21 @@ import { UnrecoverableError, type Worker } from 'bullmq';
 import { backfillFeatures } from './jobs/features/backfill-features.job';
 import { fitRegimeModel } from './jobs/regime/fit-regime.job';
 import { updateRegimeHistory } from './jobs/regime/update-regime.job';
+import { startForensics, type RunningForensics } from './forensics/start-forensics';
 import { TrainingCancelledError, trainModelSetJob } from './jobs/training/train-model-set.job';
 
 export interface RunningWorkers {
   metricsUrl: string;
   workers: Worker[];
+  /** The forensics consumer, when FORENSICS_ENABLED. */
+  forensics: RunningForensics | null;
   stop(): Promise<void>;
 }
 
-/** Starts the BullMQ workers (data import, feature backfill) and a /metrics endpoint. */
+/**
+ * Starts the BullMQ workers (data import, feature backfill, regime, training), the forensics
+ * consumer of the decisions topic (FORENSICS_ENABLED) and a /metrics endpoint.
+ */
 export async function startWorkers(
   env: Record<string, string | undefined> = process.env,
   logger: Logger = createLogger('workers'),
@@ -188,6 +195,10 @@ export async function startWorkers(
     w.on('error', (err) => logger.warn({ err }, 'worker connection error'));
   }
 
+  const forensics = loadConfig(forensicsConfigSchema, env).FORENSICS_ENABLED
+    ? startForensics({ env, repos, metrics, log: logger })
+    : null;
+
   const metricsServer: Server = createServer(async (req, res) => {
     if (req.url === '/metrics') {
       res.writeHead(200, { 'content-type': metrics.contentType });
@@ -212,10 +223,11 @@ export async function startWorkers(
   return {
     metricsUrl,
     workers,
+    forensics,
     stop() {
       // Stop intake, let in-flight jobs finish, then close connections.
       stopping ??= (async () => {
-        await Promise.all(workers.map((w) => w.close()));
+        await Promise.all([...workers.map((w) => w.close()), forensics?.stop()]);
         await regimeQueue.close();
         await tracking.close();
         await new Promise<void>((resolve) => metricsServer.close(() => resolve()));

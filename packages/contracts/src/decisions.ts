@@ -104,6 +104,25 @@ export const decisionEvent = z.object({
 });
 export type DecisionEvent = z.infer<typeof decisionEvent>;
 
+/**
+ * Parses a `decisions` message value: the event, or the first problem as `path: message`
+ * (the reason a consumer logs or dead-letters).
+ */
+export function parseDecisionEvent(
+  value: string | null,
+): { ok: true; event: DecisionEvent } | { ok: false; reason: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(value ?? '');
+  } catch {
+    return { ok: false, reason: value ? 'not JSON' : 'empty message' };
+  }
+  const result = decisionEvent.safeParse(json);
+  if (result.success) return { ok: true, event: result.data };
+  const first = result.error.issues[0];
+  return { ok: false, reason: first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid' };
+}
+
 /** The trading halt as every process sees it. */
 export const tradingState = z.object({
   halted: z.boolean(),

@@ -3,3 +3,4 @@ export * from './jobs';
 export * from './bars';
 export * from './tracking';
 export * from './decisions';
+export * from './forensics';

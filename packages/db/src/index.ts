@@ -3,6 +3,7 @@ import {
   ApiKeysRepository,
   AuditLogRepository,
   BarsRepository,
+  ForensicsRepository,
   IngestionRunsRepository,
   InstrumentsRepository,
   ModelRegistryRepository,
@@ -36,6 +37,8 @@ export interface Repositories {
   registry: ModelRegistryRepository;
   /** The trading halt: at most one open halt, its history. */
   tradingHalts: TradingHaltsRepository;
+  /** Explained decisions, by decision id. */
+  forensics: ForensicsRepository;
 }
 
 export function openRepositories(options: DbOptions): Repositories {
@@ -54,5 +57,6 @@ export function openRepositories(options: DbOptions): Repositories {
     runQueries: new RunQueriesRepository(db.prisma, db.pool),
     registry: new ModelRegistryRepository(db.prisma, db.pool),
     tradingHalts: new TradingHaltsRepository(db.prisma, db.pool),
+    forensics: new ForensicsRepository(db.pool),
   };
 }

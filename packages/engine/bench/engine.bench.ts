@@ -96,9 +96,9 @@ import {
   openLoop,
   peakRssMb,
   percentiles,
+  predictPayloads,
   riskCheckMix,
   scrape,
-  seededRandom,
   sendAll,
   shareAtMost,
   sleep,
@@ -122,28 +122,6 @@ const BASELINE_PORT = Number(process.env.BENCH_BASELINE_PORT ?? 17172);
 const TOPIC = process.env.BENCH_ENGINE_TOPIC ?? 'decisions-bench';
 const log = (msg: string) => console.error(`[bench:engine] ${msg}`);
 const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
-
-/** The seeded request mix: one symbol per decision (the trading engine's call). */
-function predictPayloads(): string[] {
-  const symbols = ['SPY', 'AAPL', 'AMZN', 'GOOG', 'JPM', 'XOM', 'PFE', 'WMT', 'BAC', 'T', 'GE', 'MA'];
-  const rand = seededRandom(20240601);
-  const dates = Array.from({ length: 120 }, (_, i) =>
-    new Date(Date.UTC(2016, 0, 5) + i * 5 * 86_400_000).toISOString(),
-  );
-  return Array.from({ length: 4000 }, (_, i) => {
-    const portfolio: Record<string, number> = {};
-    for (let k = 0; k < 4; k++)
-      portfolio[symbols[Math.floor(rand() * symbols.length)]!] =
-        Math.round((rand() - 0.3) * 0.16 * 1e4) / 1e4;
-    return JSON.stringify({
-      symbol: symbols[i % symbols.length]!,
-      timeframe: '1d',
-      asOf: dates[Math.floor(rand() * dates.length)]!,
-      portfolio,
-      requestKey: `order-${i}`,
-    });
-  });
-}
 
 /**
  * `timings.totalMs` of a decision body. The load generator shares the 2 cores with the

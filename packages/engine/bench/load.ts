@@ -430,3 +430,29 @@ export function riskCheckMix(symbols: readonly string[], count = 1000, seed = 20
     return { portfolio, orders } satisfies PreTradeRequest;
   });
 }
+
+/**
+ * The seeded request mix of bench:engine and bench:forensics: one symbol of the daily universe
+ * per decision (the trading engine's call) on a date of 2016–2017, a portfolio of up to four
+ * positions so the risk check has work, request keys `<keyPrefix>-<i>`.
+ */
+export function predictPayloads(keyPrefix = 'order', count = 4000): string[] {
+  const symbols = ['SPY', 'AAPL', 'AMZN', 'GOOG', 'JPM', 'XOM', 'PFE', 'WMT', 'BAC', 'T', 'GE', 'MA'];
+  const rand = seededRandom(20240601);
+  const dates = Array.from({ length: 120 }, (_, i) =>
+    new Date(Date.UTC(2016, 0, 5) + i * 5 * 86_400_000).toISOString(),
+  );
+  return Array.from({ length: count }, (_, i) => {
+    const portfolio: Record<string, number> = {};
+    for (let k = 0; k < 4; k++)
+      portfolio[symbols[Math.floor(rand() * symbols.length)]!] =
+        Math.round((rand() - 0.3) * 0.16 * 1e4) / 1e4;
+    return JSON.stringify({
+      symbol: symbols[i % symbols.length]!,
+      timeframe: '1d',
+      asOf: dates[Math.floor(rand() * dates.length)]!,
+      portfolio,
+      requestKey: `${keyPrefix}-${i}`,
+    });
+  });
+}

@@ -4,3 +4,4 @@ export * from './auth/api-key-auth';
 export * from './risk';
 export * from './models';
 export * from './decision';
+export * from './forensics';

@@ -11,10 +11,12 @@ export interface DecisionMirrorOptions {
 }
 
 /**
- * Recent decisions in Redis, for `recentDecisions` and `decision(id)` until persisted forensics
- * exist: one JSON value per decision (with a TTL) and capped lists of ids, newest first, for all
- * decisions and per symbol. Values are written with NX, so the replicas of the gateway (each
- * consuming the whole topic) and Kafka's at-least-once redeliveries list a decision once.
+ * Recent decisions in Redis, for `recentDecisions` and `decision(id)` (which reads the decision
+ * stored with its forensics once it is gone from here), and for telling a pending explanation
+ * from an unknown id: one JSON value per decision (with a TTL) and capped lists of ids, newest
+ * first, for all decisions and per symbol. Values are written with NX, so the replicas of the
+ * gateway (each consuming the whole topic) and Kafka's at-least-once redeliveries list a decision
+ * once.
  */
 export class DecisionMirror {
   private readonly prefix: string;

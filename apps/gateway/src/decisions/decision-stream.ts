@@ -1,4 +1,4 @@
-import { decisionEvent, type DecisionEvent } from '@tradeplane/contracts';
+import { parseDecisionEvent, type DecisionEvent } from '@tradeplane/contracts';
 import {
   Counter,
   type ConsumedEvent,
@@ -12,6 +12,9 @@ import { DecisionSampler } from './decision-sampler';
 
 /** Redis pub/sub channel of the sampled decisions (gateway to gateway; payload: DecisionEvent JSON). */
 export const DECISION_SAMPLED_CHANNEL = 'tp:decision-sampled';
+
+/** Decisions parsed between two yields to the event loop. */
+const PARSE_SLICE = 50;
 
 export interface DecisionStreamOptions {
   kafka: Pick<KafkaAdapter, 'consume'>;
@@ -90,8 +93,11 @@ export class DecisionStream {
   /** One partition's batch: validate, mirror, sample. Public for tests. */
   async handleBatch(batch: readonly ConsumedEvent[]): Promise<void> {
     const valid: DecisionEvent[] = [];
-    for (const message of batch) {
-      const event = this.parse(message);
+    for (let i = 0; i < batch.length; i++) {
+      // A batch holds hundreds of decisions at 2,000/s: let the requests waiting on this
+      // event loop (forensics lookups, GraphQL) in between slices of parsing.
+      if (i > 0 && i % PARSE_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      const event = this.parse(batch[i]!);
       if (event) valid.push(event);
     }
     if (valid.length === 0) return;
@@ -113,15 +119,9 @@ export class DecisionStream {
   }
 
   private parse(message: ConsumedEvent): DecisionEvent | null {
-    let issue: string;
-    try {
-      const result = decisionEvent.safeParse(JSON.parse(message.value ?? ''));
-      if (result.success) return result.data;
-      const first = result.error.issues[0];
-      issue = first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid';
-    } catch {
-      issue = 'not JSON';
-    }
+    const parsed = parseDecisionEvent(message.value);
+    if (parsed.ok) return parsed.event;
+    const issue = parsed.reason;
     this.events.inc({ outcome: 'invalid' });
     this.invalidSinceLog++;
     const now = this.clock();

@@ -6,6 +6,7 @@ import { DecisionMirror } from './decision-mirror';
 import type { DecisionStreamConfig } from './decision-stream.config';
 import { DecisionStream } from './decision-stream';
 
+export { DECISION_ID_FORMAT, parseDecisionId } from './decision-id';
 export { DecisionMirror } from './decision-mirror';
 export { DECISION_SAMPLED_CHANNEL, DecisionStream } from './decision-stream';
 export { decisionStreamConfigSchema, type DecisionStreamConfig } from './decision-stream.config';

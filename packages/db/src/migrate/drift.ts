@@ -12,6 +12,7 @@ interface DmmfField {
   kind: 'scalar' | 'object' | 'enum' | 'unsupported';
   type: string;
   isRequired: boolean;
+  isList?: boolean;
   isId: boolean;
   isUnique: boolean;
   nativeType: [string, string[]] | null;
@@ -56,7 +57,7 @@ function expectedType(field: DmmfField, enums: Map<string, string>): string {
     case 'DateTime':
       return native === 'Timestamptz' ? 'timestamptz' : 'timestamp';
     case 'Json':
-      return 'jsonb';
+      return native === 'Json' ? 'json' : 'jsonb';
     default:
       return field.type;
   }
@@ -127,7 +128,8 @@ export async function findSchemaDrift(schemaText: string, pool: pg.Pool): Promis
         diffs.push(`column ${table}.${colName(f)}: missing in database`);
         continue;
       }
-      const type = expectedType(f, enumDbNames);
+      // PostgreSQL names an array type after its element type with a leading underscore.
+      const type = (f.isList ? '_' : '') + expectedType(f, enumDbNames);
       if (col.type !== type)
         diffs.push(`column ${table}.${colName(f)}: database type ${col.type}, schema type ${type}`);
       if (col.nullable === f.isRequired) {

@@ -10,3 +10,4 @@ export * from './tracking.repository';
 export * from './run-queries.repository';
 export * from './model-registry.repository';
 export * from './trading-halts.repository';
+export * from './forensics.repository';

@@ -20,7 +20,10 @@ export class ModelArtifactError extends Error {
 export function registryModelSource(
   repos: Pick<Repositories, 'registry' | 'runQueries'>,
   artifacts: Pick<ArtifactStore, 'get'>,
-): ModelRegistrySource {
+): ModelRegistrySource & {
+  /** Any registered version by name and number, whatever its stage (forensics reruns old ones). */
+  loadVersion(name: string, version: number): Promise<{ bytes: Uint8Array; label: string }>;
+} {
   const live = new Set<string>(liveStages);
   let bootstrapBytes: Map<string, Uint8Array> | null = null;
   const rebuilt = (sha256: string) => {
@@ -37,6 +40,18 @@ export function registryModelSource(
       return bytes;
     }
   };
+  const load = async (ref: ModelVersionRef) => {
+    const what = `${ref.name}@v${ref.version}`;
+    if (!ref.artifactId) throw new ModelArtifactError(`${what} has no artifact`);
+    const [artifact, run] = await Promise.all([
+      repos.runQueries.artifact(ref.artifactId),
+      ref.runId ? repos.runQueries.getRun(ref.runId) : Promise.resolve(null),
+    ]);
+    if (!artifact) throw new ModelArtifactError(`${what}: artifact ${ref.artifactId} is not recorded`);
+    const bytes = await read(artifact.sha256);
+    const label = run?.tags.label ?? (ref.runId ? `run:${ref.runId}` : 'unknown');
+    return { bytes, label };
+  };
   return {
     async liveVersions(names) {
       const models = await Promise.all(names.map((name) => repos.registry.getModel(name)));
@@ -52,17 +67,11 @@ export function registryModelSource(
           })),
       );
     },
-    async load(ref) {
-      const what = `${ref.name}@v${ref.version}`;
-      if (!ref.artifactId) throw new ModelArtifactError(`${what} has no artifact`);
-      const [artifact, run] = await Promise.all([
-        repos.runQueries.artifact(ref.artifactId),
-        ref.runId ? repos.runQueries.getRun(ref.runId) : Promise.resolve(null),
-      ]);
-      if (!artifact) throw new ModelArtifactError(`${what}: artifact ${ref.artifactId} is not recorded`);
-      const bytes = await read(artifact.sha256);
-      const label = run?.tags.label ?? (ref.runId ? `run:${ref.runId}` : 'unknown');
-      return { bytes, label };
+    load,
+    async loadVersion(name, version) {
+      const v = await repos.registry.getVersion(name, version);
+      if (!v) throw new ModelArtifactError(`${name}@v${version} is not registered`);
+      return load({ name, version, stage: v.stage, artifactId: v.artifactId, runId: v.runId });
     },
   };
 }

@@ -71,13 +71,5 @@ function encodeTime(ms: number): string {
   return out;
 }
 
-/** The millisecond timestamp inside a ULID. */
-export function ulidTime(id: string): number {
-  let ms = 0;
-  for (let i = 0; i < TIME_LEN; i++) {
-    const d = ALPHABET.indexOf(id[i]!);
-    if (d < 0) throw new RangeError(`not a ULID: ${id}`);
-    ms = ms * 32 + d;
-  }
-  return ms;
-}
+/** The millisecond timestamp of an id (the contract's decoder, shared with the readers). */
+export { decisionIdTime as ulidTime } from '@tradeplane/contracts';

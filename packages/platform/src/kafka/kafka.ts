@@ -35,7 +35,22 @@ export interface ConsumeOptions {
    * crash replays the batch (at least once): handlers deduplicate by an explicit key.
    * A rejection stops the batch and kafkajs restarts the consumer from the last commit.
    */
-  handleBatch(events: ConsumedEvent[]): Promise<void>;
+  handleBatch(events: ConsumedEvent[], position: BatchPosition): Promise<void>;
+  /**
+   * Partitions whose batches are handled at the same time (default 1). More lets one
+   * partition's database write overlap another's CPU work; order within a partition holds.
+   */
+  partitionsConsumedConcurrently?: number;
+}
+
+/** Where a fetched batch stands in its partition (for consumer-lag metrics). */
+export interface BatchPosition {
+  topic: string;
+  partition: number;
+  /** The partition's high watermark when the batch was fetched. */
+  highWatermark: string;
+  /** Messages behind the high watermark after this batch. */
+  offsetLag: number;
 }
 
 export interface EventConsumer {
@@ -232,6 +247,7 @@ export class KafkaAdapter {
         // Resolve (and so commit) the batch's offsets only after the handler has resolved.
         eachBatchAutoResolve: false,
         autoCommit: true,
+        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
         eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
           if (!isRunning() || isStale()) return;
           if (batch.messages.length > 0) {
@@ -244,6 +260,12 @@ export class KafkaAdapter {
                 value: m.value?.toString('utf8') ?? null,
                 timestamp: Number(m.timestamp),
               })),
+              {
+                topic: batch.topic,
+                partition: batch.partition,
+                highWatermark: batch.highWatermark,
+                offsetLag: Number(batch.offsetLag()),
+              },
             );
           }
           resolveOffset(batch.lastOffset());

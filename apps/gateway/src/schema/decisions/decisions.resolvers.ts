@@ -3,27 +3,17 @@ import { withFilter } from 'graphql-subscriptions';
 import { requireUser } from '../../auth/roles';
 import { badInput } from '../../errors/graphql-errors';
 import type { GatewayContext } from '../../context';
-import { DECISION_SAMPLED_CHANNEL } from '../../decisions';
+import { DECISION_ID_FORMAT, DECISION_SAMPLED_CHANNEL, parseDecisionId } from '../../decisions';
+import { presentDecision } from './present-decision';
 
-/** The contract's id: a ULID (48-bit ms time + randomness, Crockford base32). */
-const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
-
-const versionList = (versions: Record<string, number>) =>
-  Object.entries(versions).map(([name, version]) => ({ name, version }));
-
-/** The event as the schema shows it: maps become lists, times become DateTimes. */
-export function presentDecision(e: DecisionEvent) {
-  return {
-    ...e,
-    at: new Date(e.at),
-    symbols: e.targets.map((t) => t.symbol),
-    targets: e.targets.map((t) => ({
-      ...t,
-      features: Object.entries(t.features).map(([name, value]) => ({ name, value })),
-    })),
-    models: { arm: e.models.arm, versions: versionList(e.models.versions) },
-    shadow: e.shadow && { versions: versionList(e.shadow.versions), targets: e.shadow.targets },
-  };
+/** The mirrored decision, or null; the mirror is a cache, so an outage means "ask PostgreSQL". */
+async function mirroredDecision(ctx: GatewayContext, id: string): Promise<DecisionEvent | null> {
+  try {
+    return await ctx.decisions.get(id);
+  } catch (err) {
+    ctx.logger.warn({ err, decisionId: id }, 'decision mirror unreachable; reading the stored decision');
+    return null;
+  }
 }
 
 function symbolArg(symbol: string | null | undefined): string | undefined {
@@ -42,15 +32,18 @@ export const decisionResolvers = {
       const first = args.first ?? 50;
       if (!Number.isInteger(first) || first < 1 || first > 500)
         throw badInput('first', 'first must be between 1 and 500');
-      return (await ctx.decisions.recent(first, symbolArg(args.symbol))).map(presentDecision);
+      return (await ctx.decisions.recent(first, symbolArg(args.symbol))).map((e) => presentDecision(e));
     },
     async decision(_: unknown, args: { id: string }, ctx: GatewayContext) {
       requireUser(ctx);
-      const id = args.id.trim().toUpperCase();
-      if (!ULID.test(id))
-        throw badInput('id', 'id must be a decision id (a ULID: 26 Crockford base32 characters)');
-      const event = await ctx.decisions.get(id);
-      return event && presentDecision(event);
+      const id = parseDecisionId(args.id);
+      if (!id) throw badInput('id', `id must be ${DECISION_ID_FORMAT}`);
+      const mirrored = await mirroredDecision(ctx, id);
+      if (mirrored) return presentDecision(mirrored);
+      // Gone from the mirror (older than its TTL, or evicted): the decision as the forensics
+      // consumer stored it, explained or failed. Null only when neither has it.
+      const stored = await ctx.repos.forensics.get(id);
+      return stored && presentDecision(stored.decision, stored);
     },
   },
   Subscription: {

@@ -41,8 +41,8 @@ export function DecisionDetailPage({ id }: { id: string }) {
       <div className={styles.page}>
         {back}
         <Empty>
-          No decision <span className="mono">{id}</span> among the recent ones: the console keeps the last
-          decisions for about a day.
+          No decision <span className="mono">{id}</span>: neither among the recent ones nor stored with its
+          forensics.
         </Empty>
       </div>
     );
@@ -56,6 +56,15 @@ export function DecisionDetailPage({ id }: { id: string }) {
           <>
             Decision <span className="mono">{d.id}</span> <VerdictChip verdict={d.risk.verdict} />
           </>
+        }
+        actions={
+          <Link
+            href={`/forensics?${new URLSearchParams({ id: d.id }).toString()}`}
+            className="btn btn-sm"
+            data-testid="decision-forensics-link"
+          >
+            Forensics
+          </Link>
         }
       >
         <dl className={styles.facts}>

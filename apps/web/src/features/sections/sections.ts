@@ -1,4 +1,4 @@
-/** Sections that are not built yet (Data, Experiments, Models, Decisions, Regimes and Risk are). */
+/** Sections that are not built yet (Data, Experiments, Models, Decisions, Forensics, Regimes and Risk are). */
 export type SectionId = 'rollouts' | 'live';
 
 export interface SectionInfo {

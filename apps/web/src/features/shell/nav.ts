@@ -9,6 +9,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/models', label: 'Models' },
   { href: '/rollouts', label: 'Rollouts' },
   { href: '/decisions', label: 'Decisions' },
+  { href: '/forensics', label: 'Forensics' },
   { href: '/regimes', label: 'Regimes' },
   { href: '/risk', label: 'Risk' },
   { href: '/live', label: 'Live' },

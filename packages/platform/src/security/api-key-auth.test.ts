@@ -1,6 +1,6 @@
-import { sha256Hex } from '@tradeplane/platform';
 import { describe, expect, it } from 'vitest';
 import { ApiKeyAuthenticator } from './api-key-auth';
+import { sha256Hex } from './secrets';
 
 describe('ApiKeyAuthenticator', () => {
   it('accepts a key created after the last refresh by reloading, at most once per interval', async () => {

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+
+/** The REST forensics lookup (`GET /api/v1/forensics/:decisionId`). */
+export const forensicsLookupConfigSchema = z.object({
+  /** Seconds between reloads of the API key hashes from the database (the engine reads the same variable). */
+  API_KEY_REFRESH_S: z.coerce.number().int().min(1).default(30),
+  /**
+   * An id neither explained nor mirrored yet is `pending` (202), not 404, while its own
+   * timestamp is younger than this many seconds: under load the engine's publish, the
+   * consumer and the gateway's mirror can each be a little behind, and a decision answered a
+   * moment ago must not be called unknown. Older unknown ids are 404.
+   */
+  FORENSICS_PENDING_GRACE_S: z.coerce.number().int().min(0).max(3600).default(30),
+});
+export type ForensicsLookupConfig = z.infer<typeof forensicsLookupConfigSchema>;

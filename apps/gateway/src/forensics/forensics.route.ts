@@ -1,0 +1,114 @@
+import { decisionIdTime } from '@tradeplane/contracts';
+import type { ForensicsRepository } from '@tradeplane/db';
+import { ApiKeyAuthenticator, Histogram, type Logger, type Registry } from '@tradeplane/platform';
+import { parse as parseCookies } from 'cookie';
+import type { Request, RequestHandler, Response } from 'express';
+import { SESSION_COOKIE, type SessionService } from '../auth/session.service';
+import { DECISION_ID_FORMAT, parseDecisionId, type DecisionMirror } from '../decisions';
+
+export interface ForensicsLookupDeps {
+  forensics: Pick<ForensicsRepository, 'get'>;
+  /** Decisions mirrored from Kafka: a decision there without a stored explanation is pending. */
+  mirror: Pick<DecisionMirror, 'get'>;
+  sessions: Pick<SessionService, 'userFor'>;
+  apiKeys: Pick<ApiKeyAuthenticator, 'isValid' | 'isValidFresh'>;
+  metrics: Registry;
+  logger: Logger;
+  /** FORENSICS_PENDING_GRACE_S in ms: how long an id unknown to both stores counts as pending. */
+  pendingGraceMs: number;
+  clock?: () => number;
+}
+
+/** Ids timestamped this far ahead of our clock still count as recent (clock skew between hosts). */
+const FUTURE_SKEW_MS = 5_000;
+
+export type ForensicsLookupErrorCode =
+  'BAD_REQUEST' | 'UNAUTHENTICATED' | 'NOT_FOUND' | 'UPSTREAM_UNAVAILABLE' | 'INTERNAL_SERVER_ERROR';
+
+const HTTP_STATUS: Record<ForensicsLookupErrorCode, number> = {
+  BAD_REQUEST: 400,
+  UNAUTHENTICATED: 401,
+  NOT_FOUND: 404,
+  UPSTREAM_UNAVAILABLE: 503,
+  INTERNAL_SERVER_ERROR: 500,
+};
+
+/**
+ * `GET /api/v1/forensics/:decisionId`, for a signed-in console user (session cookie) or an API
+ * key (`x-api-key`, `Authorization: Bearer`):
+ *   200 the stored record (`status` explained or failed) · 202 `pending`: the decision is known
+ *   (mirrored) but not explained yet, or its id is younger than the pending grace · 404 no decision with this id · 400 not a decision id ·
+ *   401 no valid credentials.
+ * Latency: an API key is checked in memory; the lookup is one primary-key read of one partition
+ * (the id carries its partition key), and Redis is asked only when PostgreSQL has no row.
+ */
+export function forensicsLookup(deps: ForensicsLookupDeps): RequestHandler<{ decisionId: string }> {
+  const log = deps.logger.child({ scope: 'forensics-lookup' });
+  const clock = deps.clock ?? Date.now;
+  const duration = new Histogram({
+    name: 'tp_gateway_forensics_lookup_seconds',
+    help: 'GET /api/v1/forensics/:decisionId duration, by HTTP status',
+    labelNames: ['status'],
+    buckets: [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 1],
+    registers: [deps.metrics],
+  });
+
+  async function authenticated(req: Request): Promise<boolean> {
+    const key = ApiKeyAuthenticator.keyFrom(req.headers);
+    // A presented key decides: a wrong key is refused even with a session cookie beside it.
+    if (key) return deps.apiKeys.isValid(key) || (await deps.apiKeys.isValidFresh(key));
+    const token = parseCookies(req.headers.cookie ?? '')[SESSION_COOKIE];
+    return token !== undefined && (await deps.sessions.userFor(token)) !== null;
+  }
+
+  async function answer(req: Request<{ decisionId: string }>, res: Response): Promise<number> {
+    if (!(await authenticated(req)))
+      return fail(
+        res,
+        'UNAUTHENTICATED',
+        'sign in, or present an API key (x-api-key or Authorization: Bearer)',
+      );
+    const id = parseDecisionId(req.params.decisionId);
+    if (!id) return fail(res, 'BAD_REQUEST', `decisionId must be ${DECISION_ID_FORMAT}`, 'decisionId');
+
+    const stored = await deps.forensics.get(id);
+    // A stored record never changes (the consumer writes each id once).
+    if (stored) return send(res, 200, stored, 'private, max-age=3600');
+
+    const age = clock() - decisionIdTime(id);
+    let known = age >= -FUTURE_SKEW_MS && age < deps.pendingGraceMs;
+    if (!known) {
+      try {
+        known = (await deps.mirror.get(id)) !== null;
+      } catch (err) {
+        log.warn({ err, decisionId: id }, 'decision mirror unreachable: cannot tell pending from unknown');
+        return fail(res, 'UPSTREAM_UNAVAILABLE', 'the decision cache is unreachable; retry shortly');
+      }
+    }
+    if (!known) return fail(res, 'NOT_FOUND', `no decision with id ${id}`);
+    // The consumer explains a decision within about a second of it being made.
+    res.setHeader('retry-after', '1');
+    return send(res, 202, { status: 'pending', decisionId: id }, 'no-store');
+  }
+
+  return async (req, res) => {
+    const started = performance.now();
+    let status: number;
+    try {
+      status = await answer(req, res);
+    } catch (err) {
+      log.error({ err, decisionId: req.params.decisionId }, 'forensics lookup failed');
+      status = fail(res, 'INTERNAL_SERVER_ERROR', 'internal error');
+    }
+    duration.observe({ status: String(status) }, (performance.now() - started) / 1000);
+  };
+}
+
+function send(res: Response, status: number, body: object, cacheControl: string): number {
+  res.status(status).setHeader('cache-control', cacheControl).json(body);
+  return status;
+}
+
+function fail(res: Response, code: ForensicsLookupErrorCode, message: string, field?: string): number {
+  return send(res, HTTP_STATUS[code], { error: { code, message, ...(field ? { field } : {}) } }, 'no-store');
+}

@@ -1,0 +1,115 @@
+import {
+  decisionIdTime,
+  featureNames,
+  type DecisionForensics,
+  type FeatureName,
+  type ForensicsExplanation,
+} from '@tradeplane/contracts';
+import { ForensicsCursorError } from '@tradeplane/db';
+import { requireUser } from '../../auth/roles';
+import type { GatewayContext } from '../../context';
+import { badInput } from '../../errors/graphql-errors';
+import { STORED_FORENSICS, versionList } from '../decisions/present-decision';
+
+export interface ForensicsParent {
+  id: string;
+  [STORED_FORENSICS]?: DecisionForensics;
+}
+
+/** The engine's symbols (packages/engine http params), upper-cased. */
+const SYMBOL = /^[A-Z0-9][A-Z0-9._-]{0,31}$/;
+
+/** A feature map as a list in the features' canonical order (JSONB keeps no key order). */
+const featureList = (values: Partial<Record<FeatureName, number>>) =>
+  featureNames.flatMap((name) => {
+    const value = values[name];
+    return value === undefined ? [] : [{ name, value }];
+  });
+
+function presentExplanation(e: ForensicsExplanation) {
+  return {
+    ...e,
+    baseline: featureList(e.baseline),
+    targets: e.targets.map((t) => ({
+      ...t,
+      specialists: t.specialists.map((s) => ({ ...s, attributions: featureList(s.attributions) })),
+      featureContributions: featureList(t.featureContributions),
+      blendOcclusion: featureList(t.blendOcclusion),
+    })),
+    models: versionList(e.models, e.targets[0]?.specialists),
+  };
+}
+
+export function presentForensics(f: DecisionForensics) {
+  return {
+    decisionId: f.decisionId,
+    status: f.status,
+    decidedAt: new Date(f.decidedAt),
+    explainedAt: new Date(f.explainedAt),
+    delayMs: f.delayMs,
+    explanation: f.explanation && presentExplanation(f.explanation),
+    failureReason: f.failureReason,
+  };
+}
+
+/** A known decision whose explanation is not stored yet. */
+function pendingForensics(decisionId: string) {
+  return {
+    decisionId,
+    status: 'pending' as const,
+    decidedAt: new Date(decisionIdTime(decisionId)),
+    explainedAt: null,
+    delayMs: null,
+    explanation: null,
+    failureReason: null,
+  };
+}
+
+export const forensicsResolvers = {
+  Decision: {
+    async forensics(parent: ForensicsParent, _: unknown, ctx: GatewayContext) {
+      const stored = parent[STORED_FORENSICS] ?? (await ctx.repos.forensics.get(parent.id));
+      return stored ? presentForensics(stored) : pendingForensics(parent.id);
+    },
+  },
+  Query: {
+    async forensicsDecisions(
+      _: unknown,
+      args: {
+        symbol?: string | null;
+        from?: Date | null;
+        to?: Date | null;
+        first?: number | null;
+        after?: string | null;
+      },
+      ctx: GatewayContext,
+    ) {
+      requireUser(ctx);
+      const first = args.first ?? 50;
+      if (!Number.isInteger(first) || first < 1 || first > 500)
+        throw badInput('first', 'first must be between 1 and 500');
+      const symbol = args.symbol?.trim().toUpperCase() || undefined;
+      if (symbol && !SYMBOL.test(symbol))
+        throw badInput('symbol', 'symbol must be a ticker (letters, digits, ".", "_" or "-"; at most 32)');
+      if (args.from && args.to && args.from.getTime() >= args.to.getTime())
+        throw badInput('to', 'to must be later than from');
+      try {
+        const page = await ctx.repos.forensics.search({
+          symbol,
+          from: args.from ?? undefined,
+          to: args.to ?? undefined,
+          first,
+          after: args.after ?? undefined,
+        });
+        return {
+          items: page.items,
+          pageInfo: { hasNextPage: page.nextCursor !== null, endCursor: page.nextCursor },
+        };
+      } catch (err) {
+        if (err instanceof ForensicsCursorError)
+          throw badInput('after', 'after is not a cursor returned by this query');
+        throw err;
+      }
+    },
+  },
+};

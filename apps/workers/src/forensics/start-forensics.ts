@@ -1,0 +1,91 @@
+import type { Repositories } from '@tradeplane/db';
+import { ForensicsModelCache, parseExecutionProviders, registryModelSource } from '@tradeplane/engine';
+import {
+  decisionEventsConfigSchema,
+  engineConfigSchema,
+  forensicsConfigSchema,
+  KafkaAdapter,
+  kafkaConfigSchema,
+  loadConfig,
+  type Logger,
+  type Registry,
+} from '@tradeplane/platform';
+import { LocalDirectoryArtifactStore, trackingConfigSchema } from '@tradeplane/tracking';
+import { ForensicsConsumer } from './forensics-consumer';
+
+export interface RunningForensics {
+  consumer: ForensicsConsumer;
+  stop(): Promise<void>;
+}
+
+/**
+ * Wires the forensics consumer from the environment: the decisions topic and Kafka of the
+ * engine, the model registry and artifact store the engine loads from, one idempotent
+ * producer for dead letters. Joining the group is retried until Kafka answers, so the
+ * workers start (and run their jobs) while Kafka is still coming up.
+ */
+export function startForensics(deps: {
+  env: Record<string, string | undefined>;
+  repos: Repositories;
+  metrics: Registry;
+  log: Logger;
+}): RunningForensics {
+  const config = loadConfig(forensicsConfigSchema, deps.env);
+  const kafkaConfig = loadConfig(kafkaConfigSchema, deps.env);
+  const events = loadConfig(decisionEventsConfigSchema, deps.env);
+  const engine = loadConfig(engineConfigSchema, deps.env);
+  const tracking = loadConfig(trackingConfigSchema, deps.env);
+  const log = deps.log.child({ scope: 'forensics' });
+
+  const kafka = new KafkaAdapter(kafkaConfig.KAFKA_BROKERS, `${kafkaConfig.KAFKA_CLIENT_ID}-forensics`);
+  const models = new ForensicsModelCache(
+    registryModelSource(deps.repos, new LocalDirectoryArtifactStore(tracking.TRACKING_ARTIFACT_DIR)),
+    { executionProviders: parseExecutionProviders(engine.ENGINE_EXECUTION_PROVIDERS) },
+    config.FORENSICS_MODEL_SETS,
+  );
+  const consumer = new ForensicsConsumer({
+    kafka,
+    deadLetters: kafka.producer(),
+    store: deps.repos.forensics,
+    models,
+    topic: events.DECISION_EVENTS_TOPIC,
+    groupId: config.FORENSICS_GROUP_ID,
+    deadLetterTopic: config.FORENSICS_DLQ_TOPIC,
+    metrics: deps.metrics,
+    log,
+  });
+
+  let stopped = false;
+  let wake: (() => void) | null = null;
+  const joined = (async () => {
+    for (let attempt = 1; !stopped; attempt++) {
+      try {
+        await consumer.start();
+        return;
+      } catch (err) {
+        const waitMs = Math.min(30_000, 500 * 2 ** Math.min(attempt - 1, 6));
+        log.warn({ err, attempt, retryInMs: waitMs }, 'could not join the decisions topic; retrying');
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, waitMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = null;
+      }
+    }
+  })();
+
+  return {
+    consumer,
+    async stop() {
+      stopped = true;
+      (wake as (() => void) | null)?.();
+      await joined;
+      await consumer.stop();
+      await kafka.close();
+      await models.close();
+    },
+  };
+}
