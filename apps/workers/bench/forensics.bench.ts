@@ -114,12 +114,12 @@ function cpuSeconds(pid: number | undefined): number {
   }
 }
 
-/** CPU seconds of every PostgreSQL process (the server's backends do the inserts' work). */
-function postgresCpuSeconds(): number {
+/** CPU seconds of every process named `comm` (postgres: the backends doing the inserts; java: Kafka). */
+function cpuSecondsOf(comm: string): number {
   let total = 0;
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') total += cpuSeconds(Number(pid));
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === comm) total += cpuSeconds(Number(pid));
     } catch {
       // gone
     }
@@ -269,7 +269,8 @@ async function main(): Promise<void> {
       await sleep(100);
     }
     const drainS = (performance.now() - drainStart) / 1000;
-    const cpuBefore = metricValue(await scrape(consumerUrl), 'process_cpu_seconds_total');
+    const consumerBefore = await scrape(consumerUrl);
+    const cpuBefore = metricValue(consumerBefore, 'process_cpu_seconds_total');
 
     log(`phase 3: engine + consumer + lookups, ${SECONDS} s at ${RATE}/s`);
     const answered: Array<{ id: string; at: number }> = [];
@@ -345,7 +346,9 @@ async function main(): Promise<void> {
     const cpuAt = () => ({
       ...Object.fromEntries(Object.entries(processes).map(([name, child]) => [name, cpuSeconds(child.pid)])),
       load_generator: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6,
-      postgres: postgresCpuSeconds(),
+      postgres: cpuSecondsOf('postgres'),
+      kafka: cpuSecondsOf('java'),
+      redis: cpuSecondsOf('redis-server'),
     });
     const cpu0 = cpuAt();
     const p3Start = new Date();
@@ -378,6 +381,11 @@ async function main(): Promise<void> {
     }
     const consumerMetrics = await scrape(consumerUrl);
     const consumerCpuS = metricValue(consumerMetrics, 'process_cpu_seconds_total') - cpuBefore;
+    // The delay split at the Kafka append: engine → Kafka (the message timestamp) and the rest.
+    const publishDelay = histogramDelta(
+      histogram(consumerMetrics, 'tp_forensics_publish_delay_seconds'),
+      histogram(consumerBefore, 'tp_forensics_publish_delay_seconds'),
+    );
     const { rows: delayRows } = await repos.db.pool.query<{
       p50: number;
       p95: number;
@@ -445,6 +453,8 @@ async function main(): Promise<void> {
       explanation_delay_p95_ms: round(delay.p95),
       explanation_delay_p99_ms: round(delay.p99),
       explanation_delay_max_ms: round(delay.max),
+      publish_delay_p50_ms: round(histogramQuantileMs(publishDelay, 0.5)),
+      publish_delay_p95_ms: round(histogramQuantileMs(publishDelay, 0.95)),
       lookup_p50_ms: lookupUnderLoad.p50_ms,
       lookup_p95_ms: lookupUnderLoad.p95_ms,
       lookup_p99_ms: lookupUnderLoad.p99_ms,

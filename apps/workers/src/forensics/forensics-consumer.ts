@@ -71,6 +71,7 @@ export class ForensicsConsumer {
   private readonly lag: Gauge<'partition'>;
   private readonly lagSeconds: Gauge;
   private readonly delay: Histogram;
+  private readonly publishDelay: Histogram;
   private readonly explainSeconds: Histogram;
   /** Totals since start, for tests and logs. */
   readonly stats = { explained: 0, failed: 0, deadLettered: 0, duplicates: 0, batches: 0 };
@@ -98,6 +99,12 @@ export class ForensicsConsumer {
     this.delay = new Histogram({
       name: 'tp_forensics_explanation_delay_seconds',
       help: 'Decision made (its id timestamp) → explanation stored',
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
+    this.publishDelay = new Histogram({
+      name: 'tp_forensics_publish_delay_seconds',
+      help: 'Decision made → appended to Kafka (the message timestamp): the engine side of the explanation delay',
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     });
@@ -143,8 +150,10 @@ export class ForensicsConsumer {
       let reason = parsed.ok ? null : parsed.reason;
       if (parsed.ok && message.key !== null && message.key !== parsed.event.id)
         reason = `key '${message.key}' is not the decision id '${parsed.event.id}'`;
-      if (reason === null && parsed.ok) decisions.push({ event: parsed.event, json: message.value! });
-      else dead.push(this.deadLetter(message, reason ?? 'invalid'));
+      if (reason === null && parsed.ok) {
+        decisions.push({ event: parsed.event, json: message.value! });
+        this.publishDelay.observe(Math.max(0, message.timestamp - parsed.event.at) / 1000);
+      } else dead.push(this.deadLetter(message, reason ?? 'invalid'));
     }
 
     const started = performance.now();
