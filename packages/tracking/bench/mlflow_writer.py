@@ -72,7 +72,10 @@ def init(spec):
 
 def count(spec):
     conn = sqlite3.connect(spec["dbPath"])
-    n = conn.execute("SELECT count(*) FROM metrics").fetchone()[0]
+    # The timed runs only: warm-up runs (paced phases) are named warmup-<writer>.
+    n = conn.execute(
+        "SELECT count(*) FROM metrics m JOIN runs r ON r.run_uuid = m.run_uuid WHERE r.name NOT LIKE 'warmup-%'"
+    ).fetchone()[0]
     conn.close()
     emit({"points": n})
 
@@ -95,6 +98,21 @@ def write(spec):
             run_name="writer-%d" % writer,
         )
         run_id = run.info.run_id
+        # Untimed warm-up into a run of its own (paced phases): SQLAlchemy's statement cache
+        # and MLflow's code paths warm, as in a long training job.
+        warmup = spec.get("warmupBatches", 0)
+        if warmup:
+            warm_id = store.create_run(
+                experiment_id=spec["experimentId"],
+                user_id="bench:tracking",
+                start_time=int(time.time() * 1000),
+                tags=[],
+                run_name="warmup-%d" % writer,
+            ).info.run_id
+            for b in range(warmup):
+                ts = int(time.time() * 1000)
+                rows = batch_rows(writer, b, points, ts, warm_id)
+                store.log_batch(warm_id, metrics=[Metric(r[0], r[1], r[2], r[4]) for r in rows], params=[], tags=[])
     except Exception as err:  # noqa: BLE001 — a writer that cannot start is an error
         emit({"type": "ready"})
         sys.stdin.readline()

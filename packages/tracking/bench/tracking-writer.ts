@@ -25,6 +25,8 @@ interface Sink {
   /** The PostgreSQL backend serving this writer's one connection. */
   backendPid: number;
   logBatch(points: ReturnType<typeof metricBatchPoints>): Promise<'database' | 'spool'>;
+  /** Logs `batches` untimed batches into a run of their own (spec.warmupBatches). */
+  warmUp(batches: number): Promise<void>;
   finish(): Promise<void>;
 }
 
@@ -68,6 +70,12 @@ async function clientSink(): Promise<Sink> {
     async logBatch(points) {
       return (await client.logMetricBatch(runId, points)).storedIn;
     },
+    async warmUp(batches) {
+      const warm = await client.startRun({ experiment: spec.experiment, name: `warmup-${spec.writer}` });
+      for (let b = 0; b < batches; b++)
+        await client.logMetricBatch(warm.runId, metricBatchPoints(spec.writer, b, spec.points, Date.now()));
+      await client.endRun(warm.runId);
+    },
     async finish() {
       await client.endRun(runId);
       await client.close();
@@ -79,23 +87,30 @@ async function clientSink(): Promise<Sink> {
 async function rawPgSink(): Promise<Sink> {
   const db = createDb({ url: spec.databaseUrl, poolMax: 1 });
   const runId = randomUUID();
+  const insert = (run: string, points: ReturnType<typeof metricBatchPoints>) =>
+    db.pool.query(
+      `INSERT INTO metrics (run_id, key, step, ts, value)
+         SELECT $1::uuid, k, s, to_timestamp(t / 1000.0), v
+         FROM unnest($2::text[], $3::bigint[], $4::float8[], $5::float8[]) AS u(k, s, t, v)`,
+      [
+        run,
+        points.map((p) => p.key),
+        points.map((p) => p.step),
+        points.map((p) => p.ts),
+        points.map((p) => p.value),
+      ],
+    );
   return {
     runId,
     backendPid: await backendPid(db.pool), // connects before the barrier, as the client does
     async logBatch(points) {
-      await db.pool.query(
-        `INSERT INTO metrics (run_id, key, step, ts, value)
-         SELECT $1::uuid, k, s, to_timestamp(t / 1000.0), v
-         FROM unnest($2::text[], $3::bigint[], $4::float8[], $5::float8[]) AS u(k, s, t, v)`,
-        [
-          runId,
-          points.map((p) => p.key),
-          points.map((p) => p.step),
-          points.map((p) => p.ts),
-          points.map((p) => p.value),
-        ],
-      );
+      await insert(runId, points);
       return 'database';
+    },
+    async warmUp(batches) {
+      const warm = randomUUID();
+      for (let b = 0; b < batches; b++)
+        await insert(warm, metricBatchPoints(spec.writer, b, spec.points, Date.now()));
     },
     finish: () => db.close(),
   };
@@ -137,6 +152,7 @@ async function main(): Promise<void> {
   try {
     sink = spec.mode === 'client' ? await clientSink() : await rawPgSink();
     result.runId = sink.runId;
+    if (spec.warmupBatches) await sink.warmUp(spec.warmupBatches);
   } catch (err) {
     fail('start', err);
   }

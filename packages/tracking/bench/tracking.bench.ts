@@ -25,7 +25,9 @@
  * Knobs (flag or env): --writers BENCH_WRITERS (50), --batches BENCH_BATCHES (200),
  * --points BENCH_POINTS (100), --mlflow-cap-s BENCH_MLFLOW_CAP_S (60), --sqlite-cap-s
  * BENCH_SQLITE_CAP_S (60), --paced-interval-ms BENCH_PACED_INTERVAL_MS (1000), --paced-batches
- * BENCH_PACED_BATCHES (20); BENCH_PACED=0, BENCH_MLFLOW=0, BENCH_SQLITE=0 (every SQLite phase),
+ * BENCH_PACED_BATCHES (20), --paced-warmup BENCH_PACED_WARMUP (30: untimed batches each paced
+ * writer logs into a run of its own before the barrier, so a paced phase measures warm
+ * writers, as a long training job's are; the PostgreSQL and MLflow writers alike); BENCH_PACED=0, BENCH_MLFLOW=0, BENCH_SQLITE=0 (every SQLite phase),
  * BENCH_DIAGNOSTICS=0 skip phases; BENCH_SQLITE_FLOOR_PACED=1 adds the floor paced (run anyway
  * when the floor stands in for MLflow), BENCH_SQLITE_WAL=1 a WAL-mode floor run;
  * BENCH_KEEP_DB=1 keeps `tradeplane_bench` afterwards (dropped otherwise).
@@ -57,6 +59,7 @@ const { values: flags } = parseArgs({
       'sqlite-cap-s',
       'paced-interval-ms',
       'paced-batches',
+      'paced-warmup',
     ].map((f) => [f, { type: 'string' as const }]),
   ),
 });
@@ -73,6 +76,7 @@ const MLFLOW_CAP_S = knob('mlflow-cap-s', 'BENCH_MLFLOW_CAP_S', 60);
 const SQLITE_CAP_S = knob('sqlite-cap-s', 'BENCH_SQLITE_CAP_S', 60);
 const PACED_INTERVAL_MS = knob('paced-interval-ms', 'BENCH_PACED_INTERVAL_MS', 1000);
 const PACED_BATCHES = knob('paced-batches', 'BENCH_PACED_BATCHES', 20);
+const PACED_WARMUP = knob('paced-warmup', 'BENCH_PACED_WARMUP', 30);
 const BENCH_DB = 'tradeplane_bench';
 
 interface Load {
@@ -80,13 +84,22 @@ interface Load {
   writers: number;
   batches: number;
   intervalMs: number;
+  /** Untimed batches per writer before the barrier (WriterSpec.warmupBatches). */
+  warmupBatches: number;
 }
-const saturated: Load = { name: 'saturated', writers: WRITERS, batches: BATCHES, intervalMs: 0 };
+const saturated: Load = {
+  name: 'saturated',
+  writers: WRITERS,
+  batches: BATCHES,
+  intervalMs: 0,
+  warmupBatches: 0,
+};
 const paced: Load = {
   name: 'paced',
   writers: WRITERS,
   batches: PACED_BATCHES,
   intervalMs: PACED_INTERVAL_MS,
+  warmupBatches: PACED_WARMUP,
 };
 
 /** The interpreter bench:quant set up (its throwaway venv) when present, else python3. */
@@ -214,6 +227,7 @@ async function mlflowPhase(python: string, load: Load) {
             points: POINTS,
             capSeconds: MLFLOW_CAP_S,
             intervalMs: load.intervalMs,
+            warmupBatches: load.warmupBatches,
           }),
         ],
         repoRoot,
@@ -330,6 +344,7 @@ async function main() {
           points: POINTS,
           capSeconds: 0,
           intervalMs: load.intervalMs,
+          warmupBatches: load.warmupBatches,
           databaseUrl: benchUrl,
           experiment,
           workDir,
@@ -424,6 +439,7 @@ async function main() {
     points_per_phase: WRITERS * BATCHES * POINTS,
     paced_interval_ms: withPaced ? PACED_INTERVAL_MS : null,
     paced_batches_per_writer: withPaced ? PACED_BATCHES : null,
+    paced_warmup_batches_per_writer: withPaced ? PACED_WARMUP : null,
     cpus: os.cpus().length,
     bench_wall_s: round((performance.now() - started) / 1000, 1),
     // Which phase the headline ratios compare against.

@@ -54,6 +54,12 @@ export interface WriterSpec {
   capSeconds: number;
   /** Pacing: batch i starts no earlier than go + offset + i·interval (0: back to back). */
   intervalMs: number;
+  /**
+   * Batches logged before the start barrier into a run of their own, untimed (paced phases):
+   * a training job logs thousands of batches, so its steady state is warm code (V8's JIT,
+   * SQLAlchemy's statement cache, the server's plan cache), not a process's first calls.
+   */
+  warmupBatches?: number;
   databaseUrl: string;
   experiment: string;
   workDir: string;

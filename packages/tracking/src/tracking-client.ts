@@ -4,6 +4,7 @@ import { z } from 'zod';
 
 import {
   artifactRecord,
+  checkMetricPoints,
   endRunInput,
   metricPoint,
   runParams,
@@ -87,10 +88,27 @@ const optionsSchema = z.object({
   retryIntervalMs: z.number().int().min(1),
 });
 
+const runIdSchema = z.string().uuid();
 const metricsInput = z.object({ runId: z.string().uuid(), points: z.array(metricPoint) });
 const batchInput = z.object({ runId: z.string().uuid(), points: z.array(metricPoint).min(1).max(10_000) });
 const paramsInput = z.object({ runId: z.string().uuid(), params: runParams });
 const artifactTarget = artifactRecord.pick({ runId: true, path: true, contentType: true });
+
+/**
+ * The run id and points of `value`: the points checked by hand (checkMetricPoints), `schema`
+ * (zod) for the envelope and, when a point is bad, for the error's wording.
+ */
+function parseBatch(
+  schema: typeof metricsInput | typeof batchInput,
+  value: { runId: string; points: unknown },
+  what: string,
+): { runId: string; points: MetricPoint[] } {
+  const points = Array.isArray(value.points) ? checkMetricPoints(value.points) : null;
+  const sizeOk =
+    schema === metricsInput || (points !== null && points.length >= 1 && points.length <= 10_000);
+  if (points && sizeOk && runIdSchema.safeParse(value.runId).success) return { runId: value.runId, points };
+  return parseTrackingInput(schema, value, what);
+}
 
 /** A spooled write that failed this many times for reasons other than an outage is set aside. */
 const maxReplayFailures = 5;
@@ -201,7 +219,7 @@ export class TrackingClient {
    */
   logMetrics(runId: string, points: MetricInput[]): void {
     this.assertOpen();
-    const input = parseTrackingInput(metricsInput, { runId, points: this.stamp(points) }, 'metrics');
+    const input = parseBatch(metricsInput, { runId, points: this.stamp(points) }, 'metrics');
     let buffer = this.buffers.get(input.runId);
     if (!buffer) this.buffers.set(input.runId, (buffer = []));
     for (const p of input.points) buffer.push(p);
@@ -211,7 +229,7 @@ export class TrackingClient {
   /** Sends one batch now under a fresh idempotency key; resolves when committed or durably spooled. */
   async logMetricBatch(runId: string, points: MetricInput[]): Promise<{ storedIn: StoredIn }> {
     this.assertOpen();
-    const batch = parseTrackingInput(batchInput, { runId, points: this.stamp(points) }, 'metric batch');
+    const batch = parseBatch(batchInput, { runId, points: this.stamp(points) }, 'metric batch');
     const storedIn = await this.write({
       kind: 'metricBatch',
       batch: { runId: batch.runId, idempotencyKey: randomUUID(), points: batch.points },
