@@ -31,7 +31,12 @@ import { backfillFeatures } from './jobs/features/backfill-features.job';
 import { fitRegimeModel } from './jobs/regime/fit-regime.job';
 import { updateRegimeHistory } from './jobs/regime/update-regime.job';
 import { startForensics, type RunningForensics } from './forensics/start-forensics';
-import { TrainingCancelledError, trainModelSetJob } from './jobs/training/train-model-set.job';
+import {
+  disposePreparedTrainingThread,
+  prepareTrainingThread,
+  TrainingCancelledError,
+  trainModelSetJob,
+} from './jobs/training';
 
 export interface RunningWorkers {
   metricsUrl: string;
@@ -178,6 +183,8 @@ export async function startWorkers(
           // A cancelled job is not retried.
           if (err instanceof TrainingCancelledError) throw new UnrecoverableError(err.message);
           throw err;
+        } finally {
+          prepareTrainingThread(); // loaded while idle, ready for the next run
         }
       },
     },
@@ -186,6 +193,7 @@ export async function startWorkers(
   );
 
   const workers = [importWorker, backfillWorker, regimeWorker, trainingWorker];
+  prepareTrainingThread();
   for (const w of workers) {
     w.on('completed', (job) => jobsTotal.inc({ job: job.name, outcome: 'completed' }));
     w.on('failed', (job, err) => {
@@ -228,6 +236,7 @@ export async function startWorkers(
       // Stop intake, let in-flight jobs finish, then close connections.
       stopping ??= (async () => {
         await Promise.all([...workers.map((w) => w.close()), forensics?.stop()]);
+        await disposePreparedTrainingThread();
         await regimeQueue.close();
         await tracking.close();
         await new Promise<void>((resolve) => metricsServer.close(() => resolve()));

@@ -13,3 +13,4 @@ export {
   type TrainingJobResult,
   type TrainingTimings,
 } from './train-model-set.job';
+export { disposePreparedTrainingThread, prepareTrainingThread, takeTrainingThread } from './train-in-thread';

@@ -37,7 +37,7 @@ import type { MetricInput, TrackingClient } from '@tradeplane/tracking';
 import { bootstrapTestFigures } from './bootstrap-benchmark';
 import { exportAndCheck, PARITY_TOLERANCE, type ExportedModel } from './export-models';
 import { trainLive } from './live-training';
-import { TrainingThread } from './train-in-thread';
+import { takeTrainingThread } from './train-in-thread';
 
 export interface TrainingJobContext {
   jobId: string;
@@ -256,8 +256,8 @@ export async function trainModelSetJob(
       label: payload.modelName,
     },
   });
-  // Started first so that loading the core into the thread overlaps the data read.
-  const thread = TrainingThread.start();
+  // The thread the workers prepared ahead (prepareTrainingThread), else one started now.
+  const thread = takeTrainingThread();
   try {
     await progress('data', { message: 'reading bars' });
     const barsStart = now();
