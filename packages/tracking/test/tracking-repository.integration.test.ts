@@ -62,6 +62,39 @@ describe('TrackingRepository.insertMetricBatch', () => {
     expect(batches.map((b) => b.points).sort()).toEqual([3, 5]);
   });
 
+  it('keeps the first value of a point repeated in a batch or across batches, and stores the rest', async () => {
+    const runId = await newRun();
+    // The same (key, step, ts) twice in one batch, with different values.
+    const inBatch = [...points('loss', [0, 1]), ...points('loss', [1], () => 99), ...points('acc', [0])];
+    expect(
+      await tracking.insertMetricBatch({ runId, idempotencyKey: randomUUID(), points: inBatch }),
+    ).toEqual({
+      inserted: 3,
+      duplicate: false,
+    });
+    // A later batch repeating a stored point, with new ones beside it.
+    const across = [...points('loss', [1], () => 77), ...points('loss', [2, 3])];
+    expect(await tracking.insertMetricBatch({ runId, idempotencyKey: randomUUID(), points: across })).toEqual(
+      {
+        inserted: 2,
+        duplicate: false,
+      },
+    );
+    expect(await metricRows(runId)).toEqual([
+      { key: 'acc', step: 0, n: 1 },
+      { key: 'loss', step: 0, n: 1 },
+      { key: 'loss', step: 1, n: 1 },
+      { key: 'loss', step: 2, n: 1 },
+      { key: 'loss', step: 3, n: 1 },
+    ]);
+    const { rows } = await pool.query<{ value: number }>(
+      `SELECT value FROM metrics WHERE run_id = $1 AND key = 'loss' AND step = 1`,
+      [runId],
+    );
+    expect(rows).toEqual([{ value: 1 }]);
+    expect((await latest(runId)).loss).toMatchObject({ step: 3, value: 3 });
+  });
+
   it('keeps the value at the highest step per key in latest_metrics, whatever the batch order', async () => {
     const runId = await newRun();
     await tracking.insertMetricBatch({
