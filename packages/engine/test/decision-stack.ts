@@ -83,7 +83,6 @@ export function openRepos(url: string): Repositories {
 }
 
 /** Untyped JSON of a response, as the tests read it (see the `any` rule for tests in eslint.config). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
 
 export interface Reply {
