@@ -1,6 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
 import { expect, request as apiRequest, test, type APIRequestContext } from '@playwright/test';
+import { engineFixture, predictOnce, predictWithNewKey } from './fixtures/engine';
 import type { TradingFixture } from './fixtures/trading';
 import { signIn } from './fixtures/sign-in';
 
@@ -8,26 +7,12 @@ import { signIn } from './fixtures/sign-in';
 // page on decisions the e2e platform's engine makes, called here as a trading engine calls it
 // (fixtures/trading.ts makes the users and the API key).
 
-const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const outputDir = process.env.E2E_OUTPUT_DIR ?? 'test-results';
 const baseURL = process.env.E2E_BASE_URL ?? 'http://localhost:3000';
-const engineURL = process.env.E2E_ENGINE_URL ?? 'http://127.0.0.1:17070';
-/** The engine reloads API key hashes every API_KEY_REFRESH_S (30 s by default). */
-const KEY_WAIT_MS = 45_000;
 const admin = {
   email: process.env.E2E_ADMIN_EMAIL ?? 'admin@tradeplane.local',
   password: process.env.E2E_ADMIN_PASSWORD ?? '',
 };
-
-function fixture(): TradingFixture {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', 'apps/web/e2e/fixtures/trading.ts'], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    timeout: 120_000,
-  });
-  return JSON.parse(out.trim().split('\n').at(-1)!) as TradingFixture;
-}
 
 interface PredictResult {
   status: number;
@@ -39,27 +24,13 @@ interface PredictResult {
 
 /** `times` calls of POST /api/v1/predict for one symbol, stopping at the first non-200 answer. */
 async function predict(symbol: string, times = 1): Promise<PredictResult> {
-  const call = async () => {
-    const res = await fetch(`${engineURL}/api/v1/predict`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': setup.apiKey },
-      body: JSON.stringify({ symbol, timeframe: '1d' }),
-    });
-    return { status: res.status, body: await res.json().catch(() => null) };
-  };
-  const deadline = Date.now() + KEY_WAIT_MS;
-  let last = await call();
-  // A new key works once the engine has reloaded the key hashes.
-  while (last.status === 401 && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 1000));
-    last = await call();
-  }
+  let last = await predictWithNewKey(setup.apiKey, symbol);
   const ids: string[] = [];
   for (let n = 1; ; n++) {
     if (last.status !== 200) break;
     ids.push(last.body.id);
     if (n >= times) break;
-    last = await call();
+    last = await predictOnce(setup.apiKey, symbol);
   }
   return { status: last.status, ids, body: last.body };
 }
@@ -96,7 +67,7 @@ test.describe.configure({ mode: 'serial' });
 let setup: TradingFixture;
 
 test.beforeAll(async () => {
-  setup = fixture();
+  setup = engineFixture();
   await ensureTrading();
 });
 

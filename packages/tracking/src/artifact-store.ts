@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { fsyncDir } from '@tradeplane/platform';
 
 /**
  * Where artifact bytes live, addressed by their sha256. It needs no database, so artifacts
@@ -30,15 +31,6 @@ export class ArtifactStoreError extends Error {
 const sha256Hex = /^[0-9a-f]{64}$/;
 
 export const sha256Of = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
-
-async function fsyncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
 
 /**
  * Content-addressed files under `<root>/sha256/<first two hex>/<hash>`. A file appears only

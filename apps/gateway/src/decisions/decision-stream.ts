@@ -1,11 +1,13 @@
 import { parseDecisionEvent, type DecisionEvent } from '@tradeplane/contracts';
 import {
   Counter,
+  retryJoin,
   type ConsumedEvent,
   type EventConsumer,
   type KafkaAdapter,
   type Logger,
   type Registry,
+  type RetriedJoin,
 } from '@tradeplane/platform';
 import type { DecisionMirror } from './decision-mirror';
 import { DecisionSampler } from './decision-sampler';
@@ -48,9 +50,8 @@ export class DecisionStream {
   private readonly events: Counter<'outcome'>;
   private readonly sampled: Counter;
   private consumer: EventConsumer | null = null;
-  private loop: Promise<void> | null = null;
+  private joining: RetriedJoin | null = null;
   private stopped = false;
-  private wakeUp: (() => void) | null = null;
   private lastInvalidLog = -Infinity;
   private invalidSinceLog = 0;
   private markReady!: () => void;
@@ -77,14 +78,13 @@ export class DecisionStream {
 
   /** Starts consuming in the background; a failed join is retried until `stop()`. */
   start(): void {
-    this.loop ??= this.join();
+    this.joining ??= retryJoin(() => this.join(), this.log, 'the decisions topic');
   }
 
   /** Leaves the group and waits for the batch in hand. Safe to call twice. */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wakeUp?.();
-    await this.loop;
+    await this.joining?.stop();
     const consumer = this.consumer;
     this.consumer = null;
     await consumer?.stop();
@@ -156,33 +156,15 @@ export class DecisionStream {
   }
 
   private async join(): Promise<void> {
-    for (let attempt = 1; !this.stopped; attempt++) {
-      try {
-        const consumer = await this.options.kafka.consume({
-          groupId: this.options.groupId,
-          topics: [this.options.topic],
-          fromBeginning: false,
-          handleBatch: (batch) => this.handleBatch(batch),
-        });
-        if (this.stopped) await consumer.stop();
-        else {
-          this.consumer = consumer;
-          this.log.info({ topic: this.options.topic, groupId: this.options.groupId }, 'consuming decisions');
-          this.markReady();
-        }
-        return;
-      } catch (err) {
-        const waitMs = Math.min(30_000, 500 * 2 ** Math.min(attempt - 1, 6));
-        this.log.warn({ err, attempt, retryInMs: waitMs }, 'could not join the decisions topic; retrying');
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, waitMs);
-          this.wakeUp = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.wakeUp = null;
-      }
-    }
+    const consumer = await this.options.kafka.consume({
+      groupId: this.options.groupId,
+      topics: [this.options.topic],
+      fromBeginning: false,
+      handleBatch: (batch) => this.handleBatch(batch),
+    });
+    if (this.stopped) return consumer.stop();
+    this.consumer = consumer;
+    this.log.info({ topic: this.options.topic, groupId: this.options.groupId }, 'consuming decisions');
+    this.markReady();
   }
 }

@@ -7,6 +7,7 @@ import {
   KafkaAdapter,
   kafkaConfigSchema,
   loadConfig,
+  retryJoin,
   type Logger,
   type Registry,
 } from '@tradeplane/platform';
@@ -55,34 +56,12 @@ export function startForensics(deps: {
     log,
   });
 
-  let stopped = false;
-  let wake: (() => void) | null = null;
-  const joined = (async () => {
-    for (let attempt = 1; !stopped; attempt++) {
-      try {
-        await consumer.start();
-        return;
-      } catch (err) {
-        const waitMs = Math.min(30_000, 500 * 2 ** Math.min(attempt - 1, 6));
-        log.warn({ err, attempt, retryInMs: waitMs }, 'could not join the decisions topic; retrying');
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, waitMs);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wake = null;
-      }
-    }
-  })();
+  const joining = retryJoin(() => consumer.start(), log, 'the decisions topic');
 
   return {
     consumer,
     async stop() {
-      stopped = true;
-      (wake as (() => void) | null)?.();
-      await joined;
+      await joining.stop();
       await consumer.stop();
       await kafka.close();
       await models.close();

@@ -29,7 +29,8 @@ type QueueItem =
 
 const newline = 0x0a;
 
-async function fsyncDir(dir: string): Promise<void> {
+/** Makes a directory's entries (a file created or renamed in it) durable. */
+export async function fsyncDir(dir: string): Promise<void> {
   const fh = await open(dir, 'r');
   try {
     await fh.sync();

@@ -19,7 +19,7 @@ export interface ForensicsParent {
 /** The engine's symbols (packages/engine http params), upper-cased. */
 const SYMBOL = /^[A-Z0-9][A-Z0-9._-]{0,31}$/;
 
-/** A feature map as a list in the features' canonical order (JSONB keeps no key order). */
+/** A feature map as a list, in the features' contract order. */
 const featureList = (values: Partial<Record<FeatureName, number>>) =>
   featureNames.flatMap((name) => {
     const value = values[name];
@@ -36,7 +36,7 @@ function presentExplanation(e: ForensicsExplanation) {
       featureContributions: featureList(t.featureContributions),
       blendOcclusion: featureList(t.blendOcclusion),
     })),
-    models: versionList(e.models, e.targets[0]?.specialists),
+    models: versionList(e.models),
   };
 }
 

@@ -182,6 +182,19 @@ interface MetricComparisonParent {
 
 const dynamicDim = (d: number | null) => (d === null || d < 0 ? null : d);
 
+/** A repository page as a GraphQL connection: edges with encoded cursors, total, page info. */
+function connection<N, C>(
+  page: { items: Array<{ node: N; cursor: C }>; totalCount: number; hasNextPage: boolean },
+  cursorOf: (cursor: C) => string,
+) {
+  const edges = page.items.map(({ node, cursor }) => ({ node, cursor: cursorOf(cursor) }));
+  return {
+    edges,
+    totalCount: page.totalCount,
+    pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
+  };
+}
+
 export const trackingResolvers = {
   Run: {
     durationSeconds: (run: RunRecord, _: unknown, ctx: GatewayContext) =>
@@ -245,15 +258,7 @@ export const trackingResolvers = {
         first,
         after: after && ({ createdAtMs: after.t, id: after.id } satisfies ExperimentCursor),
       });
-      const edges = page.items.map(({ node, cursor }) => ({
-        node,
-        cursor: encodeCursor({ k: 'experiment', t: cursor.createdAtMs, id: cursor.id }),
-      }));
-      return {
-        edges,
-        totalCount: page.totalCount,
-        pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
-      };
+      return connection(page, (c) => encodeCursor({ k: 'experiment', t: c.createdAtMs, id: c.id }));
     },
     async experiment(_: unknown, args: { id: string }, ctx: GatewayContext) {
       requireUser(ctx);
@@ -281,15 +286,7 @@ export const trackingResolvers = {
         after = { value: c.v, id: c.id };
       }
       const page = await ctx.repos.runQueries.listRuns({ filter, sort, first, after });
-      const edges = page.items.map(({ node, cursor }) => ({
-        node,
-        cursor: encodeCursor({ k: 'run', s: signature, v: cursor.value, id: cursor.id }),
-      }));
-      return {
-        edges,
-        totalCount: page.totalCount,
-        pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
-      };
+      return connection(page, (c) => encodeCursor({ k: 'run', s: signature, v: c.value, id: c.id }));
     },
     async run(_: unknown, args: { id: string }, ctx: GatewayContext) {
       requireUser(ctx);
