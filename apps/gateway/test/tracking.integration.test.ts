@@ -74,7 +74,7 @@ const childIds: string[] = [];
 
 async function cleanUp() {
   await repos.db.pool.query(
-    `DELETE FROM metrics WHERE run_id IN (SELECT r.id FROM runs r JOIN experiments e ON e.id = r.experiment_id
+    `DELETE FROM metric_segments WHERE run_id IN (SELECT r.id FROM runs r JOIN experiments e ON e.id = r.experiment_id
      WHERE e.name LIKE $1)`,
     [`${PREFIX}%`],
   );

@@ -336,7 +336,7 @@ describe('training', () => {
       const count = async (runId: string) => {
         const q = async (sql: string) => Number((await repos.db.pool.query(sql, [runId])).rows[0].n);
         return {
-          metrics: await q('SELECT count(*) AS n FROM metrics WHERE run_id = $1'),
+          metrics: await q('SELECT count(*) AS n FROM metric_points WHERE run_id = $1'),
           artifacts: await q('SELECT count(*) AS n FROM artifacts WHERE run_id = $1'),
           versions: await q('SELECT count(*) AS n FROM model_versions WHERE run_id = $1'),
         };

@@ -3,8 +3,9 @@
  *
  *   client  — the real path: TrackingClient over the tracking repository, one pg connection;
  *             starts a run, logs its batches (each awaited to commit), ends the run.
- *   raw-pg  — diagnostic floor: one INSERT … UNNEST per batch on a bare pg connection
- *             (autocommit), no run bookkeeping, no idempotency key, no latest-metrics upkeep.
+ *   raw-pg  — diagnostic floor: one bare INSERT of the batch's segments per batch on a pg
+ *             connection (autocommit), no run bookkeeping, no idempotency key, no latest-metrics
+ *             upkeep.
  *
  * Protocol and workload: see workload.ts.
  */
@@ -12,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { createDb, openRepositories, type Db } from '@tradeplane/db';
+import { createDb, metricSegmentParams, openRepositories, type Db } from '@tradeplane/db';
 import { metricBatchPoints, type WriterResult, type WriterSpec } from './workload';
 
 const spec = JSON.parse(process.argv[2]!) as WriterSpec;
@@ -87,19 +88,16 @@ async function clientSink(): Promise<Sink> {
 async function rawPgSink(): Promise<Sink> {
   const db = createDb({ url: spec.databaseUrl, poolMax: 1 });
   const runId = randomUUID();
+  // The same segments the client writes (metricSegmentParams), in a bare INSERT.
   const insert = (run: string, points: ReturnType<typeof metricBatchPoints>) =>
-    db.pool.query(
-      `INSERT INTO metrics (run_id, key, step, ts, value)
-         SELECT $1::uuid, k, s, to_timestamp(t / 1000.0), v
-         FROM unnest($2::text[], $3::bigint[], $4::float8[], $5::float8[]) AS u(k, s, t, v)`,
-      [
-        run,
-        points.map((p) => p.key),
-        points.map((p) => p.step),
-        points.map((p) => p.ts),
-        points.map((p) => p.value),
-      ],
-    );
+    db.pool.query({
+      name: 'raw_insert_metric_segments',
+      text: `INSERT INTO metric_segments (run_id, key, first_ts, steps, timestamps_ms, point_values)
+         SELECT $1::uuid, g.k, to_timestamp(g.t0 / 1000.0),
+                ($5::int8[])[g.lo:g.hi], ($6::int8[])[g.lo:g.hi], ($7::float8[])[g.lo:g.hi]
+         FROM unnest($2::text[], $3::int4[], $4::int4[], $8::int8[]) AS g(k, lo, hi, t0)`,
+      values: [run, ...metricSegmentParams(points).slice(0, 7)],
+    });
   return {
     runId,
     backendPid: await backendPid(db.pool), // connects before the barrier, as the client does

@@ -359,7 +359,7 @@ async function main() {
       repoRoot,
     );
     const summary = summarizePhase(run);
-    const verified = await scalar('SELECT count(*) AS n FROM metrics WHERE run_id = ANY($1::uuid[])', [
+    const verified = await scalar('SELECT count(*) AS n FROM metric_points WHERE run_id = ANY($1::uuid[])', [
       runIdsOf(run),
     ]);
     const growth = (await scalar('SELECT pg_database_size($1) AS n', [BENCH_DB])) - sizeBefore;

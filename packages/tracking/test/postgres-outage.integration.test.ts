@@ -91,7 +91,7 @@ describe('PostgreSQL stops in the middle of a run with several writers', () => {
 
         // Every point exactly once, with the value that was logged.
         const { rows } = await db.pool.query<{ key: string; step: string; value: number }>(
-          'SELECT key, step, value FROM metrics WHERE run_id = $1 ORDER BY key, step',
+          'SELECT key, step, value FROM metric_points WHERE run_id = $1 ORDER BY key, step',
           [r.runId],
         );
         const expected: Array<{ key: string; step: number; value: number }> = [];

@@ -88,7 +88,7 @@ describe('a spool left by a crashed client', () => {
 
     const pool = repos.db.pool;
     const { rows: counts } = await pool.query<{ n: string; distinct_steps: string }>(
-      'SELECT count(*) AS n, count(DISTINCT step) AS distinct_steps FROM metrics WHERE run_id = $1',
+      'SELECT count(*) AS n, count(DISTINCT step) AS distinct_steps FROM metric_points WHERE run_id = $1',
       [runId],
     );
     expect(counts[0]).toEqual({ n: '30', distinct_steps: '30' });

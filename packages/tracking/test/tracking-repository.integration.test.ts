@@ -28,7 +28,7 @@ const points = (key: string, steps: number[], value = (s: number) => s) =>
 
 async function metricRows(runId: string) {
   const { rows } = await pool.query<{ key: string; step: string; n: string }>(
-    'SELECT key, step, count(*) AS n FROM metrics WHERE run_id = $1 GROUP BY key, step ORDER BY key, step',
+    'SELECT key, step, count(*) AS n FROM metric_points WHERE run_id = $1 GROUP BY key, step ORDER BY key, step',
     [runId],
   );
   return rows.map((r) => ({ key: r.key, step: Number(r.step), n: Number(r.n) }));
@@ -62,17 +62,14 @@ describe('TrackingRepository.insertMetricBatch', () => {
     expect(batches.map((b) => b.points).sort()).toEqual([3, 5]);
   });
 
-  it('keeps the first value of a point repeated in a batch or across batches, and stores the rest', async () => {
+  it('keeps the first value of a point repeated in a batch (read) or across batches (not stored again)', async () => {
     const runId = await newRun();
     // The same (key, step, ts) twice in one batch, with different values.
     const inBatch = [...points('loss', [0, 1]), ...points('loss', [1], () => 99), ...points('acc', [0])];
     expect(
       await tracking.insertMetricBatch({ runId, idempotencyKey: randomUUID(), points: inBatch }),
-    ).toEqual({
-      inserted: 3,
-      duplicate: false,
-    });
-    // A later batch repeating a stored point, with new ones beside it.
+    ).toEqual({ inserted: 4, duplicate: false });
+    // A later batch repeating a stored point, with new ones beside it: the repeat is dropped.
     const across = [...points('loss', [1], () => 77), ...points('loss', [2, 3])];
     expect(await tracking.insertMetricBatch({ runId, idempotencyKey: randomUUID(), points: across })).toEqual(
       {
@@ -80,19 +77,77 @@ describe('TrackingRepository.insertMetricBatch', () => {
         duplicate: false,
       },
     );
+    // The same step at another time is another point; a batch of nothing but repeats stores nothing.
+    const later = { key: 'loss', step: 2, value: 5, ts: 1_760_000_000_999 };
+    expect(
+      await tracking.insertMetricBatch({ runId, idempotencyKey: randomUUID(), points: [later] }),
+    ).toEqual({ inserted: 1, duplicate: false });
+    expect(
+      await tracking.insertMetricBatch({
+        runId,
+        idempotencyKey: randomUUID(),
+        points: [...points('loss', [0, 3]), later],
+      }),
+    ).toEqual({ inserted: 0, duplicate: false });
+    // Stored: the in-batch repeat twice (reads keep the first), nothing else twice.
     expect(await metricRows(runId)).toEqual([
       { key: 'acc', step: 0, n: 1 },
       { key: 'loss', step: 0, n: 1 },
-      { key: 'loss', step: 1, n: 1 },
-      { key: 'loss', step: 2, n: 1 },
+      { key: 'loss', step: 1, n: 2 },
+      { key: 'loss', step: 2, n: 2 },
       { key: 'loss', step: 3, n: 1 },
     ]);
-    const { rows } = await pool.query<{ value: number }>(
-      `SELECT value FROM metrics WHERE run_id = $1 AND key = 'loss' AND step = 1`,
+    // Read: one point per (key, step, ts), the value stored first.
+    const { rows } = await pool.query<{ key: string; step: string; value: number }>(
+      'SELECT key, step, value FROM metrics WHERE run_id = $1 ORDER BY key, step',
       [runId],
     );
-    expect(rows).toEqual([{ value: 1 }]);
+    expect(rows.map((r) => ({ ...r, step: Number(r.step) }))).toEqual([
+      { key: 'acc', step: 0, value: 0 },
+      { key: 'loss', step: 0, value: 0 },
+      { key: 'loss', step: 1, value: 1 },
+      { key: 'loss', step: 2, value: 2 },
+      { key: 'loss', step: 2, value: 5 },
+      { key: 'loss', step: 3, value: 3 },
+    ]);
+    const series = await repos.runQueries.metricSeries(runId, 'loss');
+    expect(Array.from(series.steps)).toEqual([0, 1, 2, 2, 3]);
+    expect(Array.from(series.values)).toEqual([0, 1, 2, 5, 3]);
+    expect(Array.from(series.ts)).toEqual([0, 1, 2, 999, 3].map((s) => 1_760_000_000_000 + s));
     expect((await latest(runId)).loss).toMatchObject({ step: 3, value: 3 });
+  });
+
+  it('stores a batch over many keys as one segment per key, points in logged order', async () => {
+    const runId = await newRun();
+    const logged = [
+      ...points('b', [5]),
+      ...points('a', [2]),
+      ...points('b', [3], () => -1),
+      ...points('a', [0, 1]),
+    ];
+    await tracking.insertMetricBatch({ runId, idempotencyKey: randomUUID(), points: logged });
+    const { rows } = await pool.query(
+      `SELECT key, steps::float8[] AS steps, timestamps_ms::float8[] AS ts, point_values AS values
+       FROM metric_segments WHERE run_id = $1 ORDER BY seq`,
+      [runId],
+    );
+    expect(rows).toEqual([
+      { key: 'b', steps: [5, 3], ts: [1_760_000_000_005, 1_760_000_000_003], values: [5, -1] },
+      {
+        key: 'a',
+        steps: [2, 0, 1],
+        ts: [1_760_000_000_002, 1_760_000_000_000, 1_760_000_000_001],
+        values: [2, 0, 1],
+      },
+    ]);
+    const { rows: firstTs } = await pool.query<{ key: string; first: string }>(
+      `SELECT key, (extract(epoch FROM first_ts) * 1000)::int8::text AS first FROM metric_segments WHERE run_id = $1 ORDER BY key`,
+      [runId],
+    );
+    expect(firstTs).toEqual([
+      { key: 'a', first: '1760000000000' },
+      { key: 'b', first: '1760000000003' },
+    ]);
   });
 
   it('keeps the value at the highest step per key in latest_metrics, whatever the batch order', async () => {

@@ -7,7 +7,7 @@ import type { Db } from '@tradeplane/db';
  */
 export async function deleteExperiments(pool: Db['pool'], names: string[]): Promise<void> {
   await pool.query(
-    `DELETE FROM metrics WHERE run_id IN (
+    `DELETE FROM metric_segments WHERE run_id IN (
        SELECT r.id FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE e.name = ANY($1))`,
     [names],
   );

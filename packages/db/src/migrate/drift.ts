@@ -5,6 +5,7 @@ import type pg from 'pg';
  * Compares prisma/schema.prisma (parsed by Prisma's own WebAssembly schema engine into
  * DMMF) with the live database's catalogue: tables, columns, types, nullability, primary
  * keys, unique indexes and enum values. Returns one line per difference; [] means no drift.
+ * Views (e.g. `metrics` over `metric_segments`) are not models and are not compared.
  */
 interface DmmfField {
   name: string;
@@ -76,7 +77,7 @@ export async function findSchemaDrift(schemaText: string, pool: pg.Pool): Promis
   }>(
     `SELECT c.table_name, c.column_name, c.udt_name, c.is_nullable
      FROM information_schema.columns c JOIN pg_class t ON t.relname = c.table_name
-     WHERE c.table_schema = 'public' AND NOT t.relispartition`,
+     WHERE c.table_schema = 'public' AND NOT t.relispartition AND t.relkind IN ('r', 'p')`,
   );
   const { rows: keys } = await pool.query<{ table_name: string; columns: string[]; is_primary: boolean }>(
     `SELECT t.relname AS table_name, i.indisprimary AS is_primary,

@@ -373,12 +373,20 @@ export class RunQueriesRepository {
     return rows.map(toRun);
   }
 
-  /** Every point of one metric of one run, by step (then time, for a step logged twice). */
+  /**
+   * Every point of one metric of one run, by step (then time, for a step logged twice); a
+   * repeated (step, ts) keeps the value stored first, as the `metrics` view does.
+   */
   async metricSeries(runId: string, key: string): Promise<MetricSeriesColumns> {
     // Array rows: a long run has hundreds of thousands of points, and objects per row cost.
+    // Straight from the segments (not through the view): no timestamp conversion per point.
     const { rows } = await this.pool.query<[number, number, number]>({
-      text: `SELECT step::float8, (extract(epoch FROM ts) * 1000)::float8, value
-             FROM metrics WHERE run_id = $1::uuid AND key = $2::text ORDER BY step, ts`,
+      text: `SELECT DISTINCT ON (p.step, p.ts) p.step::float8, p.ts::float8, p.value
+             FROM metric_segments s
+             CROSS JOIN LATERAL unnest(s.steps, s.timestamps_ms, s.point_values)
+               WITH ORDINALITY AS p(step, ts, value, ord)
+             WHERE s.run_id = $1::uuid AND s.key = $2::text
+             ORDER BY p.step, p.ts, s.seq, p.ord`,
       values: [runId, key],
       rowMode: 'array',
     });

@@ -13,10 +13,12 @@ import {
   type ArtifactRecord,
   type EndRunInput,
   type MetricBatch,
+  type MetricPoint,
   type RunStatus,
   type StartRunInput,
 } from '@tradeplane/contracts';
 import type { PrismaClient } from '../generated/prisma/client';
+import { BinaryArrayWriter, FLOAT8_OID, INT8_OID } from './pg-binary-array';
 
 export type TrackingErrorCode =
   | 'TRACKING_INVALID_INPUT'
@@ -78,50 +80,123 @@ const runNotFound = (runId: string) =>
   new TrackingError('TRACKING_RUN_NOT_FOUND', `runId ${runId}: no such run (start it first)`, 'runId');
 
 /**
- * One round trip per batch, atomic: the idempotency key is claimed first, and the points
+ * One round trip per batch, atomic: the idempotency key is claimed first, and the segments
  * and the latest values are written only when the claim is new, so a retried or replayed
- * batch changes nothing. Every CTE sees the snapshot from before the statement, which is
- * why `touched` reads `batch`'s RETURNING rather than the table. The FK of metric_batches
- * checks the run once per batch (metrics itself has no FK). A stored latest value at a
- * higher step than the batch's wins.
+ * batch changes nothing. The points come grouped by key ($3 keys, $4/$5 each key's 1-based
+ * slice of $6–$8, $9 its first time, $13 its lowest step): one `metric_segments` row per key.
+ *
+ * A point that repeats a stored (run, key, step, ts) is not stored again (a retried training
+ * attempt logs its points again under new batch keys). `latest_metrics` holds each key's
+ * highest stored step, so a key whose points are all above it — the usual batch — is cut
+ * from the arrays as it is (`fresh`); only a key with a point at or below it has those points
+ * looked up among the key's stored segments (`overlapping`, in a function of migration 0006
+ * so that the plan does not open every partition on each execution). Repeats within one batch are
+ * stored; reads keep the first (the `metrics` view, the series).
+ *
+ * $10–$12 are each key's latest point in the batch; a stored latest value at a higher step
+ * wins. Every CTE sees the snapshot from before the statement (hence `batch`'s RETURNING rather
+ * than the table), and each runs whether or not the final SELECT reads it. The FK of
+ * metric_batches checks the run once per batch (the segments have none).
  */
-function insertMetricBatchStatement(onConflict: string): string {
-  return `
+const insertMetricBatchSql = `
 WITH batch AS (
   INSERT INTO metric_batches (idempotency_key, run_id, points)
-  VALUES ($1, $2::uuid, cardinality($3::text[]))
+  VALUES ($1, $2::uuid, cardinality($6::int8[]))
   ON CONFLICT (idempotency_key) DO NOTHING
   RETURNING run_id
-), input AS (
-  SELECT k, s, t, v FROM unnest($3::text[], $4::int8[], $5::float8[], $6::float8[]) AS u(k, s, t, v)
-), stored AS (
-  INSERT INTO metrics (run_id, key, step, ts, value)
-  SELECT b.run_id, i.k, i.s, to_timestamp(i.t / 1000.0), i.v FROM batch b CROSS JOIN input i
-  ${onConflict}
-  RETURNING 1
-), latest AS (
-  SELECT DISTINCT ON (k) k, s, t, v FROM input ORDER BY k, s DESC, t DESC
+), segs AS (
+  SELECT u.k, u.lo, u.hi, u.t0, u.min_step, (r.latest_metrics -> u.k ->> 'step')::int8 AS stored_max
+  FROM batch b JOIN runs r ON r.id = b.run_id
+  CROSS JOIN unnest($3::text[], $4::int4[], $5::int4[], $9::int8[], $13::int8[]) AS u(k, lo, hi, t0, min_step)
+), fresh AS (
+  INSERT INTO metric_segments (run_id, key, first_ts, steps, timestamps_ms, point_values)
+  SELECT $2::uuid, g.k, to_timestamp(g.t0 / 1000.0),
+         ($6::int8[])[g.lo:g.hi], ($7::int8[])[g.lo:g.hi], ($8::float8[])[g.lo:g.hi]
+  FROM segs g WHERE g.stored_max IS NULL OR g.min_step > g.stored_max
+  RETURNING cardinality(steps) AS n
+), overlapping AS (
+  SELECT metric_segments_insert_new_points($2::uuid, g.k,
+           ($6::int8[])[g.lo:g.hi], ($7::int8[])[g.lo:g.hi], ($8::float8[])[g.lo:g.hi], g.stored_max) AS n
+  FROM segs g WHERE g.min_step <= g.stored_max
 ), touched AS (
   UPDATE runs r SET latest_metrics = r.latest_metrics || coalesce((
     SELECT jsonb_object_agg(l.k, jsonb_build_object('value', l.v, 'step', l.s, 'ts', l.t))
-    FROM latest l
+    FROM unnest($3::text[], $10::int8[], $11::int8[], $12::float8[]) AS l(k, s, t, v)
     WHERE coalesce((r.latest_metrics -> l.k ->> 'step')::int8 <= l.s, true)
   ), '{}'::jsonb)
   FROM batch b WHERE r.id = b.run_id
-  RETURNING 1
 )
-SELECT (SELECT count(*) FROM batch)::int AS claimed, (SELECT count(*) FROM stored)::int AS inserted`;
-}
+SELECT (SELECT count(*) FROM batch)::int AS claimed,
+       ((SELECT coalesce(sum(n), 0) FROM fresh) + (SELECT coalesce(sum(n), 0) FROM overlapping))::int AS inserted`;
 
 /**
- * The usual batch: no point repeats a stored (run, key, step, ts), so the insert runs without
- * ON CONFLICT, whose speculative insertion was a quarter of the statement's server CPU. A
- * repeated point makes it fail whole (nothing written, the claim included) with a unique
- * violation on metrics; the batch is then written by `insertMetricBatchKeepFirstSql`.
+ * The statement's parameters $3–$13 for checked points: grouped by key in first-seen order,
+ * logged order kept within a key (the first of a repeated point is the one reads keep). The
+ * keys and slice bounds go as text array literals (the points are checked: keys of
+ * [A-Za-z0-9_.-/ :] only, so quoting needs no escapes), the numbers as binary arrays (no
+ * number formatting per point). A key's latest point is its highest (step, ts), the first
+ * logged on a tie; $13 is each key's lowest step.
  */
-const insertMetricBatchSql = insertMetricBatchStatement('');
-/** A point that repeats a stored (run, key, step, ts) keeps the first value, as it always did. */
-const insertMetricBatchKeepFirstSql = insertMetricBatchStatement('ON CONFLICT DO NOTHING');
+export function metricSegmentParams(points: readonly MetricPoint[]): Array<string | Buffer> {
+  const byKey = new Map<string, number[]>();
+  for (let i = 0; i < points.length; i++) {
+    const key = points[i]!.key;
+    const at = byKey.get(key);
+    if (at) at.push(i);
+    else byKey.set(key, [i]);
+  }
+  const n = points.length;
+  const segments = byKey.size;
+  const steps = new BinaryArrayWriter(INT8_OID, n);
+  const ts = new BinaryArrayWriter(INT8_OID, n);
+  const values = new BinaryArrayWriter(FLOAT8_OID, n);
+  const firstTs = new BinaryArrayWriter(INT8_OID, segments);
+  const latestSteps = new BinaryArrayWriter(INT8_OID, segments);
+  const latestTs = new BinaryArrayWriter(INT8_OID, segments);
+  const latestValues = new BinaryArrayWriter(FLOAT8_OID, segments);
+  const minSteps = new BinaryArrayWriter(INT8_OID, segments);
+  let keys = '{';
+  let lo = '{';
+  let hi = '{';
+  let written = 0;
+  for (const [key, at] of byKey) {
+    const sep = written === 0 ? '' : ',';
+    let minTs = Infinity;
+    let minStep = Infinity;
+    let latest = points[at[0]!]!;
+    for (const i of at) {
+      const p = points[i]!;
+      steps.push(p.step);
+      ts.push(p.ts);
+      values.push(p.value);
+      if (p.ts < minTs) minTs = p.ts;
+      if (p.step < minStep) minStep = p.step;
+      if (p.step > latest.step || (p.step === latest.step && p.ts > latest.ts)) latest = p;
+    }
+    keys += `${sep}"${key}"`;
+    lo += sep + (written + 1);
+    written += at.length;
+    hi += sep + written;
+    firstTs.push(minTs);
+    latestSteps.push(latest.step);
+    latestTs.push(latest.ts);
+    latestValues.push(latest.value);
+    minSteps.push(minStep);
+  }
+  return [
+    `${keys}}`,
+    `${lo}}`,
+    `${hi}}`,
+    steps.finish(),
+    ts.finish(),
+    values.finish(),
+    firstTs.finish(),
+    latestSteps.finish(),
+    latestTs.finish(),
+    latestValues.finish(),
+    minSteps.finish(),
+  ];
+}
 
 /**
  * Write path of experiment tracking. Every write is idempotent under replay (client-made
@@ -210,52 +285,26 @@ export class TrackingRepository {
     if (!rowCount) throw runNotFound(input.runId);
   }
 
-  /** Stores a batch once per idempotency key; `duplicate` when the key was stored before. */
+  /**
+   * Stores a batch once per idempotency key; `duplicate` when the key was stored before.
+   * `inserted` counts the points stored: not those repeating a stored (run, key, step, ts).
+   */
   async insertMetricBatch(batch: MetricBatch): Promise<{ inserted: number; duplicate: boolean }> {
     const envelope = parseTrackingInput(metricBatchEnvelope, batch, 'metric batch');
     // The points by hand; zod only to word the error when one is bad.
     const points =
       checkMetricPoints(envelope.points) ?? parseTrackingInput(metricBatch, batch, 'metric batch').points;
-    const b = { ...envelope, points };
-    // Array literals built here: the points are checked (numbers finite, keys of
-    // [A-Za-z0-9_.-/ :] only, so quoting needs no escapes), and pg's generic array encoder
-    // (an escape pass per element) was a tenth of a writer's CPU.
-    let keys = '{';
-    let steps = '{';
-    let ts = '{';
-    let values = '{';
-    for (let i = 0; i < points.length; i++) {
-      const p = points[i]!;
-      const sep = i === 0 ? '' : ',';
-      keys += `${sep}"${p.key}"`;
-      steps += sep + p.step;
-      ts += sep + p.ts;
-      values += sep + p.value;
-    }
-    keys += '}';
-    steps += '}';
-    ts += '}';
-    values += '}';
-    const params = [b.idempotencyKey, b.runId, keys, steps, ts, values];
-    const run = async (name: string, text: string) => {
+    try {
       // Named: each pooled connection parses and plans the statement once.
       const { rows } = await this.pool.query<{ claimed: number; inserted: number }>({
-        name,
-        text,
-        values: params,
+        name: 'tracking_insert_metric_segments',
+        text: insertMetricBatchSql,
+        values: [envelope.idempotencyKey, envelope.runId, ...metricSegmentParams(points)],
       });
       const r = rows[0]!;
       return { inserted: r.inserted, duplicate: r.claimed === 0 };
-    };
-    try {
-      try {
-        return await run('tracking_insert_metric_batch', insertMetricBatchSql);
-      } catch (err) {
-        if (!(isPgError(err) && err.code === '23505' && err.constraint?.startsWith('metrics'))) throw err;
-        return await run('tracking_insert_metric_batch_keep_first', insertMetricBatchKeepFirstSql);
-      }
     } catch (err) {
-      if (isPgError(err) && err.code === '23503') throw runNotFound(b.runId);
+      if (isPgError(err) && err.code === '23503') throw runNotFound(envelope.runId);
       throw err;
     }
   }
