@@ -12,8 +12,10 @@
 CREATE SEQUENCE "metric_segments_seq";
 
 DO $$
+DECLARE
+  timescale BOOLEAN := EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb');
 BEGIN
-  IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') THEN
+  EXECUTE $ddl$
     CREATE TABLE "metric_segments" (
       "run_id"        UUID NOT NULL,
       "key"           TEXT NOT NULL,
@@ -27,23 +29,10 @@ BEGIN
         cardinality("steps") > 0
         AND cardinality("timestamps_ms") = cardinality("steps")
         AND cardinality("point_values") = cardinality("steps"))
-    );
+    )$ddl$ || CASE WHEN timescale THEN '' ELSE ' PARTITION BY RANGE ("first_ts")' END;
+  IF timescale THEN
     PERFORM create_hypertable('metric_segments', 'first_ts', chunk_time_interval => INTERVAL '30 days');
   ELSE
-    CREATE TABLE "metric_segments" (
-      "run_id"        UUID NOT NULL,
-      "key"           TEXT NOT NULL,
-      "seq"           BIGINT NOT NULL DEFAULT nextval('metric_segments_seq'),
-      "first_ts"      TIMESTAMPTZ(3) NOT NULL,
-      "steps"         BIGINT[] NOT NULL,
-      "timestamps_ms" BIGINT[] NOT NULL,
-      "point_values"  DOUBLE PRECISION[] NOT NULL,
-      CONSTRAINT "metric_segments_pkey" PRIMARY KEY ("run_id", "key", "seq", "first_ts"),
-      CONSTRAINT "metric_segments_arrays_check" CHECK (
-        cardinality("steps") > 0
-        AND cardinality("timestamps_ms") = cardinality("steps")
-        AND cardinality("point_values") = cardinality("steps"))
-    ) PARTITION BY RANGE ("first_ts");
     -- The same monthly partitions as the per-point table had; outside them, the default one.
     FOR m IN 0..59 LOOP
       EXECUTE format(
