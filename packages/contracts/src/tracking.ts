@@ -53,13 +53,6 @@ export function checkMetricPoints(points: readonly unknown[]): MetricPoint[] | n
   return out;
 }
 
-/** A batch's envelope; its points are checked by checkMetricPoints (or metricPoint). */
-export const metricBatchEnvelope = z.object({
-  runId: z.string().uuid(),
-  idempotencyKey: z.string().min(8).max(200),
-  points: z.array(z.unknown()).min(1).max(10_000),
-});
-
 export const metricBatch = z.object({
   runId: z.string().uuid(),
   /** Unique per batch; a retried or replayed batch with the same key is stored once. */
@@ -67,6 +60,26 @@ export const metricBatch = z.object({
   points: z.array(metricPoint).min(1).max(10_000),
 });
 export type MetricBatch = z.infer<typeof metricBatch>;
+
+/** The uuid rule of `z.string().uuid()` (zod's own pattern), for hand-written checks. */
+export const uuidPattern = z.regexes.uuid();
+
+/**
+ * A metric batch checked by hand with exactly metricBatch's rules (points by
+ * checkMetricPoints), as a fresh object; null when any rule is broken — parse with
+ * metricBatch then, for zod's message. Kept off zod on the hot path: every writer checks
+ * every batch, and zod's generic object and array walk cost more than the rest of the call.
+ */
+export function checkMetricBatch(batch: unknown): MetricBatch | null {
+  if (typeof batch !== 'object' || batch === null) return null;
+  const { runId, idempotencyKey, points } = batch as Partial<Record<keyof MetricBatch, unknown>>;
+  if (typeof runId !== 'string' || !uuidPattern.test(runId)) return null;
+  if (typeof idempotencyKey !== 'string' || idempotencyKey.length < 8 || idempotencyKey.length > 200)
+    return null;
+  if (!Array.isArray(points) || points.length < 1 || points.length > 10_000) return null;
+  const checked = checkMetricPoints(points);
+  return checked && { runId, idempotencyKey, points: checked };
+}
 
 export const paramValue = z.union([z.string().max(6000), z.number(), z.boolean()]);
 export const runParams = z.record(trackingKey, paramValue);

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import {
   artifactRecord,
   checkMetricPoints,
+  uuidPattern,
   endRunInput,
   metricPoint,
   runParams,
@@ -88,7 +89,6 @@ const optionsSchema = z.object({
   retryIntervalMs: z.number().int().min(1),
 });
 
-const runIdSchema = z.string().uuid();
 const metricsInput = z.object({ runId: z.string().uuid(), points: z.array(metricPoint) });
 const batchInput = z.object({ runId: z.string().uuid(), points: z.array(metricPoint).min(1).max(10_000) });
 const paramsInput = z.object({ runId: z.string().uuid(), params: runParams });
@@ -106,7 +106,8 @@ function parseBatch(
   const points = Array.isArray(value.points) ? checkMetricPoints(value.points) : null;
   const sizeOk =
     schema === metricsInput || (points !== null && points.length >= 1 && points.length <= 10_000);
-  if (points && sizeOk && runIdSchema.safeParse(value.runId).success) return { runId: value.runId, points };
+  if (points && sizeOk && typeof value.runId === 'string' && uuidPattern.test(value.runId))
+    return { runId: value.runId, points };
   return parseTrackingInput(schema, value, what);
 }
 

@@ -5,9 +5,8 @@ import { z } from 'zod';
 import {
   artifactRecord,
   endRunInput,
-  checkMetricPoints,
+  checkMetricBatch,
   metricBatch,
-  metricBatchEnvelope,
   runParams,
   startRunInput,
   type ArtifactRecord,
@@ -290,10 +289,9 @@ export class TrackingRepository {
    * `inserted` counts the points stored: not those repeating a stored (run, key, step, ts).
    */
   async insertMetricBatch(batch: MetricBatch): Promise<{ inserted: number; duplicate: boolean }> {
-    const envelope = parseTrackingInput(metricBatchEnvelope, batch, 'metric batch');
-    // The points by hand; zod only to word the error when one is bad.
-    const points =
-      checkMetricPoints(envelope.points) ?? parseTrackingInput(metricBatch, batch, 'metric batch').points;
+    // By hand; zod only to word the error when something is bad.
+    const envelope = checkMetricBatch(batch) ?? parseTrackingInput(metricBatch, batch, 'metric batch');
+    const points = envelope.points;
     try {
       // Named: each pooled connection parses and plans the statement once.
       const { rows } = await this.pool.query<{ claimed: number; inserted: number }>({
