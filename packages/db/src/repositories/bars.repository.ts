@@ -45,16 +45,21 @@ const PACKED_BAR_BYTES = 48;
 /** PostgreSQL's timestamp epoch (2000-01-01 UTC) in Unix ms; timestamptz_send counts µs from it. */
 const PG_EPOCH_MS = 946_684_800_000;
 
-/** One series from `timestamptz_send(ts) || float8send(open) || … || float8send(volume)` per bar (big-endian). */
-function unpackBars(packed: Buffer | null, n: number, hasVolume: boolean): BarColumns {
-  const cols: BarColumns = {
+/** Zeroed columns for `n` bars; `volume` null unless asked for. */
+function emptyBarColumns(n: number, withVolume: boolean): BarColumns {
+  return {
     ts: new Float64Array(n),
     open: new Float64Array(n),
     high: new Float64Array(n),
     low: new Float64Array(n),
     close: new Float64Array(n),
-    volume: hasVolume ? new Float64Array(n) : null,
+    volume: withVolume ? new Float64Array(n) : null,
   };
+}
+
+/** One series from `timestamptz_send(ts) || float8send(open) || … || float8send(volume)` per bar (big-endian). */
+function unpackBars(packed: Buffer | null, n: number, hasVolume: boolean): BarColumns {
+  const cols = emptyBarColumns(n, hasVolume);
   if (n === 0) return cols;
   if (!packed || packed.length !== n * PACKED_BAR_BYTES)
     throw new Error(`bars: packed series has ${packed?.length ?? 0} bytes for ${n} bars`);
@@ -140,14 +145,7 @@ export class BarsRepository {
       values: [instrumentId, timeframe, untilMs ?? null],
     });
     const n = rows.length;
-    const cols: BarColumns = {
-      ts: new Float64Array(n),
-      open: new Float64Array(n),
-      high: new Float64Array(n),
-      low: new Float64Array(n),
-      close: new Float64Array(n),
-      volume: null,
-    };
+    const cols = emptyBarColumns(n, false);
     let anyVolume = false;
     const volume = new Float64Array(n);
     for (let i = 0; i < n; i++) {

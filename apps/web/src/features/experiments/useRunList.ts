@@ -2,21 +2,12 @@
 
 import { useMemo } from 'react';
 import type { DataOf } from '@/shared/graphql/client';
-import { useCursorList } from '@/shared/hooks/useCursorList';
+import { useCursorList, type CursorListState } from '@/shared/hooks/useCursorList';
 import { RUNS, type RunFilter, type RunRow, type RunSort } from './operations';
 
 export const RUNS_PAGE_SIZE = 50;
 
-export interface RunListState {
-  rows: RunRow[];
-  totalCount: number | null;
-  hasMore: boolean;
-  loading: boolean;
-  loadingMore: boolean;
-  error: Error | undefined;
-  loadMore: () => void;
-  reload: () => void;
-}
+export type RunListState = Omit<CursorListState<RunRow, unknown>, 'first'> & { totalCount: number | null };
 
 const selectRuns = (data: DataOf<typeof RUNS>) => ({
   rows: data.runs.edges.map((e) => e.node),

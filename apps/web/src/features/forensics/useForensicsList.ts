@@ -2,20 +2,12 @@
 
 import { useMemo } from 'react';
 import type { DataOf } from '@/shared/graphql/client';
-import { useCursorList } from '@/shared/hooks/useCursorList';
+import { useCursorList, type CursorListState } from '@/shared/hooks/useCursorList';
 import { FORENSICS_DECISIONS, type ForensicsDecision, type ForensicsSearchVars } from './operations';
 
 export const FORENSICS_PAGE_SIZE = 50;
 
-export interface ForensicsListState {
-  rows: ForensicsDecision[];
-  hasMore: boolean;
-  loading: boolean;
-  loadingMore: boolean;
-  error: Error | undefined;
-  loadMore: () => void;
-  reload: () => void;
-}
+export type ForensicsListState = Omit<CursorListState<ForensicsDecision, unknown>, 'first'>;
 
 const selectDecisions = (data: DataOf<typeof FORENSICS_DECISIONS>) => ({
   rows: data.forensicsDecisions.items,
