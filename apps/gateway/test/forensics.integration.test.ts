@@ -16,10 +16,11 @@ import {
   type ForensicsExplanation,
 } from '@tradeplane/contracts';
 import { openRepositories, type ForensicsRow } from '@tradeplane/db';
-import { bootstrapModelSetInput, explainDecisions, ModelSet, ulidFactory } from '@tradeplane/engine';
+import { ulidFactory } from '@tradeplane/engine';
+import { bootstrapModelSetInput, explainDecisions, ModelSet } from '@tradeplane/models';
 import { createLogger, generateSecret, hashPassword, sha256Hex } from '@tradeplane/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spyDecision } from '../../../packages/engine/src/forensics/testing/spy-decision';
+import { spyDecision } from '@tradeplane/models/testing';
 import { testEnv } from '../../../test/stack';
 import { startGateway, type RunningGateway } from '../src/gateway';
 import { graphqlBrowser, type GqlResult } from './graphql-browser';

@@ -31,6 +31,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { featureNames, type DecisionEvent, type FeatureName } from '@tradeplane/contracts';
 import { openRepositories } from '@tradeplane/db';
+import { PREDICT_PATH } from '@tradeplane/engine';
 import {
   bootstrapModelSetInput,
   explainDecisions,
@@ -38,8 +39,7 @@ import {
   FEATURE_COUNT,
   FORENSICS_BASELINE,
   ModelSet,
-  PREDICT_PATH,
-} from '@tradeplane/engine';
+} from '@tradeplane/models';
 import { dbConfigSchema, KafkaAdapter, kafkaConfigSchema, loadConfig } from '@tradeplane/platform';
 import {
   createApiKey,

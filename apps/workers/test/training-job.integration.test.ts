@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { featureNames, trainingPayload, type TrainingProgress } from '@tradeplane/contracts';
 import type { Repositories } from '@tradeplane/db';
+import { ModelCatalog } from '@tradeplane/engine';
 import {
   advisoryLock,
   BOOTSTRAP_LABEL,
@@ -22,10 +23,9 @@ import {
   bootstrapModelSetInput,
   DECISION_MODEL_NAMES,
   ensureBootstrapModels,
-  ModelCatalog,
   ModelSet,
   registryModelSource,
-} from '@tradeplane/engine';
+} from '@tradeplane/models';
 import { createLogger } from '@tradeplane/platform';
 import {
   computeFeatureSeries,

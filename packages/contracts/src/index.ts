@@ -4,3 +4,4 @@ export * from './bars';
 export * from './tracking';
 export * from './decisions';
 export * from './forensics';
+export * from './feature-cache-key';

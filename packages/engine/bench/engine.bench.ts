@@ -65,9 +65,7 @@ import {
 import { trackingConfigSchema } from '@tradeplane/tracking';
 import {
   BarStore,
-  FEATURE_COUNT,
   FeatureCache,
-  featureRow,
   FeatureService,
   LeakageMonitor,
   parsePredictRequest,
@@ -79,8 +77,8 @@ import {
   riskModelOptionsFromConfig,
   RiskService,
   startDecisionRuntime,
-  type ModelSet,
 } from '../src';
+import { FEATURE_COUNT, featureRow, type ModelSet } from '@tradeplane/models';
 import {
   closedLoop,
   createApiKey,

@@ -5,15 +5,14 @@ import { createLogger, createQueueConnection, KafkaAdapter, type ConsumedEvent }
 import { trackingClientFromEnv } from '@tradeplane/tracking';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnv } from '../../../test/stack';
+import { startEngine, type RunningEngine } from '../src';
 import {
   DEFAULT_DEFENSIVE_PARAMS,
   DEFAULT_MOMENTUM_PARAMS,
   encodeOnnxModel,
   specialistGraph,
   specialistSignature,
-  startEngine,
-  type RunningEngine,
-} from '../src';
+} from '@tradeplane/models';
 import {
   createApiKey,
   decisionEnv,

@@ -11,7 +11,8 @@ import {
 } from '@tradeplane/quant';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnv } from '../../../test/stack';
-import { BOOTSTRAP_DESCRIPTION, BOOTSTRAP_EXPERIMENT, startEngine, type RunningEngine } from '../src';
+import { startEngine, type RunningEngine } from '../src';
+import { BOOTSTRAP_DESCRIPTION, BOOTSTRAP_EXPERIMENT } from '@tradeplane/models';
 import {
   component,
   createApiKey,

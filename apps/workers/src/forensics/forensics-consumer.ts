@@ -1,6 +1,6 @@
 /**
  * The forensics consumer: a Kafka consumer group on the `decisions` topic that explains every
- * decision (packages/engine/src/forensics) and stores it by decision id.
+ * decision (packages/models/src/explain) and stores it by decision id.
  *
  * Delivery: kafkajs commits a batch's offsets only after `handleBatch` resolves, so a crash
  * replays from the last commit (at least once); the store skips ids already stored
@@ -31,7 +31,7 @@ import {
   ModelArtifactError,
   ModelError,
   type ForensicsModelCache,
-} from '@tradeplane/engine';
+} from '@tradeplane/models';
 import {
   Counter,
   Gauge,

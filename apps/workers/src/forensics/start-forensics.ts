@@ -1,5 +1,5 @@
 import type { Repositories } from '@tradeplane/db';
-import { ForensicsModelCache, parseExecutionProviders, registryModelSource } from '@tradeplane/engine';
+import { ForensicsModelCache, parseExecutionProviders, registryModelSource } from '@tradeplane/models';
 import {
   decisionEventsConfigSchema,
   engineConfigSchema,

@@ -13,7 +13,13 @@
  */
 import type { DecisionEvent } from '@tradeplane/contracts';
 import { checkOrders, type PreTradeLimits, type PreTradeResult, type RiskModel } from '@tradeplane/quant';
-import { featureRow, FEATURE_COUNT, REGIME_COUNT, type ModelSet, type WeightsCheck } from '../models';
+import {
+  featureRow,
+  FEATURE_COUNT,
+  REGIME_COUNT,
+  type ModelSet,
+  type WeightsCheck,
+} from '@tradeplane/models';
 import type { ArmModels } from './model-catalog';
 import type { RegimePoint } from './regime-table';
 

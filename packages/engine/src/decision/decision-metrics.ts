@@ -1,4 +1,4 @@
-import type { WeightIssue } from '../models';
+import type { WeightIssue } from '@tradeplane/models';
 import { Counter, Gauge, Histogram, type Logger, type Registry } from '@tradeplane/platform';
 import type { ActiveModels } from './model-catalog';
 

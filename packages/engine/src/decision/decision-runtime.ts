@@ -24,16 +24,20 @@ import {
   type TrackingConfig,
 } from '@tradeplane/tracking';
 import type { BarStore, FeatureService } from '../features';
-import { parseExecutionProviders } from '../models';
+import {
+  advisoryLock,
+  BOOTSTRAP_LOCK_KEY,
+  ensureBootstrapModels,
+  parseExecutionProviders,
+  registryModelSource,
+} from '@tradeplane/models';
 import type { RiskService } from '../risk';
-import { advisoryLock, BOOTSTRAP_LOCK_KEY, ensureBootstrapModels } from './bootstrap-registration';
 import { openDecisionEvents } from './decision-events';
 import { DecisionMetrics } from './decision-metrics';
 import { DecisionService } from './decision-service';
 import { TradingHaltController } from './halt-controller';
 import { ModelCatalog, type ArmModels } from './model-catalog';
 import { RegimeService } from './regime-service';
-import { registryModelSource } from './registry-source';
 import { ulidFactory } from './ulid';
 
 /** Who halts on a leakage alarm (audit log, halt history). */

@@ -10,7 +10,7 @@ import {
   metaControllerGraph,
   ModelSet,
   specialistNames,
-} from '../models';
+} from '@tradeplane/models';
 import { dailyReturnsTable } from '../risk';
 import { DecisionMetrics } from './decision-metrics';
 import { DecisionService, RiskUnavailableError, type Decided } from './decision-service';

@@ -3,14 +3,16 @@ import { createLogger } from '@tradeplane/platform';
 import { describe, expect, it, vi } from 'vitest';
 import {
   bootstrapModelSet,
+  DECISION_MODEL_NAMES,
   DEFAULT_MOMENTUM_PARAMS,
   encodeOnnxModel,
   FEATURE_COUNT,
   ModelError,
+  type ModelRegistrySource,
+  type ModelVersionRef,
   specialistGraph,
-} from '../models';
-import { DECISION_MODEL_NAMES, type ModelVersionRef } from './model-arms';
-import { ModelCatalog, type ModelRegistrySource } from './model-catalog';
+} from '@tradeplane/models';
+import { ModelCatalog } from './model-catalog';
 
 const log = createLogger('test', 'silent');
 const bootstrap = new Map(bootstrapModelSet().map((m) => [m.name as string, m.bytes]));

@@ -14,33 +14,25 @@
  */
 import type { Logger } from '@tradeplane/platform';
 import {
-  bootstrapModelSet,
-  bootstrapModelSetInput,
-  BOOTSTRAP_LABEL,
-  BOOTSTRAP_VERSION,
-  FEATURE_COUNT,
-  ModelSet,
-  REGIME_COUNT,
-  type ModelArtifact,
-  type ModelSessionOptions,
-} from '../models';
-import {
-  DECISION_MODEL_NAMES,
-  liveFingerprint,
-  planArms,
   type ArmName,
   type ArmPlan,
+  BOOTSTRAP_LABEL,
+  BOOTSTRAP_VERSION,
+  bootstrapModelSet,
+  bootstrapModelSetInput,
+  DECISION_MODEL_NAMES,
+  FEATURE_COUNT,
+  liveFingerprint,
+  type ModelArtifact,
+  type ModelRegistrySource,
+  type ModelSessionOptions,
+  ModelSet,
   type ModelVersionRef,
-} from './model-arms';
+  planArms,
+  REGIME_COUNT,
+} from '@tradeplane/models';
 
 /** Where versions and their bytes come from (the registry and the artifact store). */
-export interface ModelRegistrySource {
-  /** Versions of `names` in a live stage (staging, shadow, canary, production). */
-  liveVersions(names: readonly string[]): Promise<ModelVersionRef[]>;
-  /** The ONNX bytes of a version and its label (`bootstrap`, or the run that trained it). */
-  load(ref: ModelVersionRef): Promise<{ bytes: Uint8Array; label: string }>;
-}
-
 export interface ArmModels {
   arm: ArmName;
   key: string;

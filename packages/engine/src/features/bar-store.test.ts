@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  BarStore,
-  lastIndexAtOrBefore,
-  seriesVersion,
-  UnknownSymbolError,
-  type BarSource,
-} from './bar-store';
+import { seriesVersion } from '@tradeplane/contracts';
+import { BarStore, lastIndexAtOrBefore, UnknownSymbolError, type BarSource } from './bar-store';
 
 const bars = (closes: number[]) => {
   const ts = Float64Array.from(closes, (_, i) => Date.UTC(2020, 0, 1 + i));

@@ -1,6 +1,6 @@
-import { featureNames, type FeatureVectorDto, type Timeframe } from '@tradeplane/contracts';
+import { featureCacheKey, featureNames, type FeatureVectorDto, type Timeframe } from '@tradeplane/contracts';
 import { computeFeatureSeries, featureVectorAt, type FeatureSeries } from '@tradeplane/quant';
-import { featureCacheKey, lastIndexAtOrBefore, type BarStore, type LoadedSeries } from './bar-store';
+import { lastIndexAtOrBefore, type BarStore, type LoadedSeries } from './bar-store';
 import type { FeatureCache, FeatureValues } from './feature-cache';
 import type { LeakageMonitor } from './leakage-monitor';
 

@@ -1,4 +1,4 @@
-import { featureNames } from '@tradeplane/contracts';
+import { featureNames, seriesVersion } from '@tradeplane/contracts';
 import {
   computeFeatureSeries,
   featureVectorAt,
@@ -6,7 +6,7 @@ import {
   type FeatureSeries,
 } from '@tradeplane/quant';
 import { describe, expect, it } from 'vitest';
-import { seriesVersion, type LoadedSeries } from './bar-store';
+import type { LoadedSeries } from './bar-store';
 import { LeakageMonitor, type LeakageAlarm } from './leakage-monitor';
 
 function loaded(closes: number[]): LoadedSeries {

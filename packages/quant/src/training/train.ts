@@ -8,7 +8,7 @@
  *
  * The returned parameters are plain arrays in the shapes the engine's graph builders take
  * (quant must not depend on engine, so the types are declared here and converted there:
- * engine/src/models/from-trained.ts).
+ * models/src/graphs/from-trained.ts).
  */
 import { backtest } from '../backtest/backtester';
 import { backtestReturns } from '../backtest/returns';

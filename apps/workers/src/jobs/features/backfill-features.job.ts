@@ -1,7 +1,11 @@
-import { featureNames, type FeatureBackfillPayload } from '@tradeplane/contracts';
+import {
+  type FeatureBackfillPayload,
+  featureCacheKey,
+  featureNames,
+  seriesVersion,
+} from '@tradeplane/contracts';
 import type { Repositories } from '@tradeplane/db';
 // The features subpath: the workers need the cache key scheme, not ONNX Runtime.
-import { featureCacheKey, seriesVersion } from '@tradeplane/engine/features';
 import type { Redis } from '@tradeplane/platform';
 import { checkLookahead, computeFeatureSeries, sampleIndices } from '@tradeplane/quant';
 

@@ -1,5 +1,5 @@
 import { featureNames } from '@tradeplane/contracts';
-import { bootstrapModelSet, bootstrapModelSetInput, ModelSet } from '@tradeplane/engine';
+import { bootstrapModelSet, bootstrapModelSetInput, ModelSet } from '@tradeplane/models';
 import { backtestHeldOut, type HeldOutBatch } from '@tradeplane/quant';
 import { describe, expect, it } from 'vitest';
 import { bootstrapTestFigures } from './bootstrap-benchmark';

@@ -18,9 +18,9 @@ import {
   normaliseWeights,
   REGIME_COUNT,
   specialistSignature,
-} from '@tradeplane/engine';
+} from '@tradeplane/models';
 import { backtestHeldOut, type HeldOutBatch, type StrategyFigures } from '@tradeplane/quant';
-import { runChecked } from './export-models';
+import { runChecked } from '@tradeplane/models';
 
 export interface BootstrapTestResult {
   figures: StrategyFigures;

@@ -1,5 +1,5 @@
 /** The training job (issue 6), for the workers, the CLI's in-process mode and the bench. */
-export { exportAndCheck, PARITY_TOLERANCE, type ExportedModel } from './export-models';
+export { exportAndCheck, PARITY_TOLERANCE, type ExportedModel } from '@tradeplane/models';
 export {
   loadTrainingBars,
   modelSetConfig,

@@ -24,7 +24,7 @@ import {
   DECISION_MODEL_NAMES,
   META_CONTROLLER_NAME,
   SPECIALIST_MODEL_NAMES,
-} from '@tradeplane/engine';
+} from '@tradeplane/models';
 import {
   DEFAULT_MODEL_SET_TRAINING,
   type ModelSetTrainingConfig,
@@ -35,7 +35,7 @@ import {
 } from '@tradeplane/quant';
 import type { MetricInput, TrackingClient } from '@tradeplane/tracking';
 import { bootstrapTestFigures } from './bootstrap-benchmark';
-import { exportAndCheck, PARITY_TOLERANCE, type ExportedModel } from './export-models';
+import { exportAndCheck, PARITY_TOLERANCE, type ExportedModel } from '@tradeplane/models';
 import { trainLive } from './live-training';
 import { takeTrainingThread } from './train-in-thread';
 
