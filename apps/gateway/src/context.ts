@@ -1,5 +1,6 @@
 import type { Repositories } from '@tradeplane/db';
 import type { GatewayConfig, JobQueue, KafkaAdapter, Logger, Redis } from '@tradeplane/platform';
+import type { TrainingJobs } from '@tradeplane/training/service';
 import type { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { SessionUser } from './auth/roles';
 import type { SessionService } from './auth/session.service';
@@ -15,7 +16,7 @@ export interface GatewayServices {
   importQueue: JobQueue<'data.import'>;
   backfillQueue: JobQueue<'features.backfill'>;
   regimeQueue: JobQueue<'regime.fit'>;
-  trainingQueue: JobQueue<'training.run'>;
+  training: TrainingJobs;
   pubsub: RedisPubSub;
   redisQueue: Redis;
   redisCache: Redis;

@@ -49,6 +49,7 @@ import { DateTime, JSONScalar } from './schema/scalars';
 import { trackingResolvers } from './schema/tracking/tracking.resolvers';
 import { tradingResolvers } from './schema/trading/trading.resolvers';
 import { depthLimit } from './security/depth-limit';
+import { TrainingJobs } from '@tradeplane/training/service';
 
 export interface RunningGateway {
   url: string;
@@ -135,7 +136,7 @@ export async function startGateway(
     importQueue: new JobQueue('data.import', redisQueue),
     backfillQueue: new JobQueue('features.backfill', redisQueue),
     regimeQueue: new JobQueue('regime.fit', redisQueue),
-    trainingQueue: new JobQueue('training.run', redisQueue),
+    training: new TrainingJobs({ repos, redis: redisQueue }),
     pubsub,
     redisQueue,
     redisCache,
@@ -294,7 +295,7 @@ export async function startGateway(
         await services.importQueue.close();
         await services.backfillQueue.close();
         await services.regimeQueue.close();
-        await services.trainingQueue.close();
+        await services.training.close();
         await decisions.stream.stop();
         await pubsub.close();
         await services.kafka.close();

@@ -4,7 +4,7 @@ import { runIngestion } from '@tradeplane/marketdata';
 import { createLogger, hashPassword } from '@tradeplane/platform';
 import { trackingClientFromEnv } from '@tradeplane/tracking';
 import { startWorkers, type RunningWorkers } from '@tradeplane/workers';
-import { trainModelSetJob } from '@tradeplane/workers/training';
+import { trainModelSetJob } from '@tradeplane/training';
 import { trainingPayload } from '@tradeplane/contracts';
 import { QueueEvents } from 'bullmq';
 import { createClient } from 'graphql-ws';
@@ -75,7 +75,7 @@ const admin = session();
 const viewer = session();
 
 async function waitForJob(jobId: string) {
-  const queue = gateway.services.trainingQueue.queue;
+  const queue = gateway.services.training.queue.queue;
   const events = new QueueEvents('training', { connection: gateway.services.redisQueue.duplicate() });
   try {
     return await (await queue.getJob(jobId))!.waitUntilFinished(events, 120_000);
@@ -253,7 +253,7 @@ describe('training', () => {
     expect((await admin.gql('mutation($id:ID!){ cancelTraining(id:$id) }', { id })).data.cancelTraining).toBe(
       true,
     );
-    const job = await gateway.services.trainingQueue.queue.getJob(id);
+    const job = await gateway.services.training.queue.queue.getJob(id);
     if (job) {
       let state = await job.getState();
       for (let i = 0; i < 150 && state !== 'failed' && state !== 'completed'; i++) {
@@ -297,7 +297,7 @@ describe('training', () => {
       expect(
         (await admin.gql('mutation($id:ID!){ cancelTraining(id:$id) }', { id })).data.cancelTraining,
       ).toBe(true);
-      const job = (await gateway.services.trainingQueue.queue.getJob(id))!;
+      const job = (await gateway.services.training.queue.queue.getJob(id))!;
       let state = await job.getState();
       while (state !== 'failed' && state !== 'completed' && Date.now() - cancelledAt < 10_000) {
         await new Promise((r) => setTimeout(r, 20));

@@ -2,7 +2,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   channels,
-  trainingCancelKey,
   type IngestionProgress,
   type RegimeChange,
   type TrainingProgress,
@@ -26,7 +25,7 @@ import {
   type Logger,
 } from '@tradeplane/platform';
 import { redisTrackingEvents, trackingClientFromEnv } from '@tradeplane/tracking';
-import { UnrecoverableError, type Worker } from 'bullmq';
+import type { Worker } from 'bullmq';
 import { backfillFeatures } from './jobs/features/backfill-features.job';
 import { fitRegimeModel } from './jobs/regime/fit-regime.job';
 import { updateRegimeHistory } from './jobs/regime/update-regime.job';
@@ -34,9 +33,9 @@ import { startForensics, type RunningForensics } from './forensics/start-forensi
 import {
   disposePreparedTrainingThread,
   prepareTrainingThread,
-  TrainingCancelledError,
-  trainModelSetJob,
-} from './jobs/training';
+  runTrainingJob,
+  TrainingJobs,
+} from '@tradeplane/training';
 
 export interface RunningWorkers {
   metricsUrl: string;
@@ -76,6 +75,7 @@ export async function startWorkers(
   });
 
   const regimeQueue = new JobQueue('regime.update', connection);
+  const trainingJobs = new TrainingJobs({ repos, redis: connection });
   // One tracking writer per worker process: its spool replays after a restart under the same name.
   const tracking = await trackingClientFromEnv({
     repository: repos.tracking,
@@ -155,37 +155,23 @@ export async function startWorkers(
   const trainingWorker = createJobWorker(
     {
       'training.run': async (payload, job) => {
-        const log = logger.child({ scope: 'training.run', jobId: job.id });
-        try {
-          const result = await trainModelSetJob(
-            payload,
-            {
-              jobId: job.id!,
-              createdAt: job.timestamp,
-              finalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
-            },
-            {
-              repos,
-              tracking,
-              onProgress: async (p: TrainingProgress) => {
-                await job.updateProgress(p);
-                await publish(channels.trainingProgress, p).catch(() => undefined);
-              },
-              isCancelled: async () => (await connection.exists(trainingCancelKey(job.id!))) === 1,
-            },
-          );
-          log.info(
-            { runId: result.runId, timings: result.timings, versions: result.versions },
-            'training done',
-          );
-          return result;
-        } catch (err) {
-          // A cancelled job is not retried.
-          if (err instanceof TrainingCancelledError) throw new UnrecoverableError(err.message);
-          throw err;
-        } finally {
-          prepareTrainingThread(); // loaded while idle, ready for the next run
-        }
+        const result = await runTrainingJob(payload, job, {
+          repos,
+          tracking,
+          jobs: trainingJobs,
+          publishProgress: (p: TrainingProgress) => publish(channels.trainingProgress, p),
+        });
+        logger.info(
+          {
+            scope: 'training.run',
+            jobId: job.id,
+            runId: result.runId,
+            timings: result.timings,
+            versions: result.versions,
+          },
+          'training done',
+        );
+        return result;
       },
     },
     connection,
@@ -238,6 +224,7 @@ export async function startWorkers(
         await Promise.all([...workers.map((w) => w.close()), forensics?.stop()]);
         await disposePreparedTrainingThread();
         await regimeQueue.close();
+        await trainingJobs.close();
         await tracking.close();
         await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
         connection.disconnect();

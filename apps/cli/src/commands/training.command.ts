@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { userInfo } from 'node:os';
 import {
   channels,
-  trainingPayload,
   trainingProgressSchema,
   type TrainingPayload,
   type TrainingProgress,
@@ -12,34 +12,38 @@ import {
   createLogger,
   createQueueConnection,
   dbConfigSchema,
-  JobQueue,
   loadConfig,
   redisConfigSchema,
 } from '@tradeplane/platform';
 import { trackingClientFromEnv } from '@tradeplane/tracking';
-import { trainModelSetJob } from '@tradeplane/workers/training';
+import { trainModelSetJob, TrainingJobError, TrainingJobs } from '@tradeplane/training';
 import { QueueEvents } from 'bullmq';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { CliInputError } from './price-file';
 
-/** Reads and validates a --config JSON file; the error names the first bad field. */
-export async function readTrainingConfig(file: string): Promise<TrainingPayload> {
-  let raw: unknown;
+/** Reads a --config JSON file (TrainingJobs validates it). */
+async function readTrainingConfig(file: string): Promise<unknown> {
   try {
-    raw = JSON.parse(await readFile(file, 'utf8'));
+    return JSON.parse(await readFile(file, 'utf8'));
   } catch (err) {
     throw new CliInputError(`--config: cannot read ${file}: ${(err as Error).message}`);
   }
-  const parsed = trainingPayload.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new CliInputError(
-      `--config ${path.basename(file)}: ${issue.path.join('.') || '(root)'}: ${issue.message}`,
-    );
-  }
-  return parsed.data;
 }
+
+/** The configuration checked as the gateway checks it; the error names the file and the field. */
+async function validConfig(jobs: TrainingJobs, file: string, raw: unknown): Promise<TrainingPayload> {
+  try {
+    return await jobs.validate(raw);
+  } catch (err) {
+    if (err instanceof TrainingJobError)
+      throw new CliInputError(`--config ${path.basename(file)}: ${err.message}`);
+    throw err;
+  }
+}
+
+/** Who started it, for the audit row: the operating-system user running the CLI. */
+const cliActor = () => `cli:${userInfo().username}`;
 
 function progressBar(enabled: boolean) {
   if (!enabled) return { update: (_: TrainingProgress) => undefined, stop: () => undefined };
@@ -75,18 +79,14 @@ export function registerTraining(program: Command): void {
         '"validationFrom":"2006-01-01","validationTo":"2011-12-31","testFrom":"2012-01-01","testTo":"2018-12-31"}}',
     )
     .action(async (opts: { config: string; wait?: boolean; inProcess?: boolean; json?: boolean }) => {
-      const payload = await readTrainingConfig(opts.config);
+      const raw = await readTrainingConfig(opts.config);
       const repos = openRepositories({ url: loadConfig(dbConfigSchema).DATABASE_URL, poolMax: 4 });
       const redis = createQueueConnection(loadConfig(redisConfigSchema).REDIS_QUEUE_URL);
       redis.on('error', () => undefined);
+      const jobs = new TrainingJobs({ repos, redis });
       const bar = progressBar(!opts.json && process.stderr.isTTY);
       try {
-        for (const [i, symbol] of [payload.market, ...(payload.universe ?? [])].entries()) {
-          if (!(await repos.instruments.findBySymbol(symbol)))
-            throw new CliInputError(
-              `--config: ${i === 0 ? 'market' : `universe[${i - 1}]`}: unknown symbol ${symbol}`,
-            );
-        }
+        const payload = await validConfig(jobs, opts.config, raw);
         if (opts.inProcess) {
           const logger = createLogger('cli', 'warn');
           const tracking = await trackingClientFromEnv({
@@ -97,9 +97,11 @@ export function registerTraining(program: Command): void {
           });
           try {
             const createdAt = Date.now();
+            const jobId = `cli-${createdAt}-${process.pid}`;
+            await jobs.auditStart(cliActor(), jobId, payload);
             const result = await trainModelSetJob(
               payload,
-              { jobId: `cli-${createdAt}-${process.pid}`, createdAt, finalAttempt: true },
+              { jobId, createdAt, finalAttempt: true },
               { repos, tracking, onProgress: (p) => bar.update(p), isCancelled: async () => false },
             );
             bar.stop();
@@ -109,31 +111,27 @@ export function registerTraining(program: Command): void {
           }
           return;
         }
-        const queue = new JobQueue('training.run', redis);
+        const jobId = (await jobs.start(payload, cliActor())).id;
+        if (!opts.wait) return console.log(JSON.stringify({ jobId, status: 'queued' }));
+        const sub = redis.duplicate();
+        sub.on('error', () => undefined);
+        await sub.subscribe(channels.trainingProgress);
+        sub.on('message', (_channel, message) => {
+          const p = trainingProgressSchema.safeParse(JSON.parse(message));
+          if (p.success && p.data.jobId === jobId) bar.update(p.data);
+        });
+        const events = new QueueEvents(jobs.queue.queue.name, { connection: redis.duplicate() });
         try {
-          const jobId = await queue.enqueue(payload);
-          if (!opts.wait) return console.log(JSON.stringify({ jobId, status: 'queued' }));
-          const sub = redis.duplicate();
-          sub.on('error', () => undefined);
-          await sub.subscribe(channels.trainingProgress);
-          sub.on('message', (_channel, message) => {
-            const p = trainingProgressSchema.safeParse(JSON.parse(message));
-            if (p.success && p.data.jobId === jobId) bar.update(p.data);
-          });
-          const events = new QueueEvents(queue.queue.name, { connection: redis.duplicate() });
-          try {
-            const result = await (await queue.queue.getJob(jobId))!.waitUntilFinished(events, 60 * 60_000);
-            bar.stop();
-            console.log(JSON.stringify({ jobId, status: 'done', ...result }));
-          } finally {
-            await events.close();
-            sub.disconnect();
-          }
+          const result = await (await jobs.queue.queue.getJob(jobId))!.waitUntilFinished(events, 60 * 60_000);
+          bar.stop();
+          console.log(JSON.stringify({ jobId, status: 'done', ...result }));
         } finally {
-          await queue.close();
+          await events.close();
+          sub.disconnect();
         }
       } finally {
         bar.stop();
+        await jobs.close();
         redis.disconnect();
         await repos.db.close();
       }

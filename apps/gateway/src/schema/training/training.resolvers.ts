@@ -1,17 +1,9 @@
-import {
-  channels,
-  trainingCancelKey,
-  trainingPayload,
-  trainingProgressSchema,
-  type TrainingProgress,
-} from '@tradeplane/contracts';
-import type { Job } from '@tradeplane/platform';
+import { channels, type TrainingProgress } from '@tradeplane/contracts';
+import { TrainingJobError, type TrainingJobView } from '@tradeplane/training/service';
 import { withFilter } from 'graphql-subscriptions';
 import { requireRole, requireUser } from '../../auth/roles';
 import { badInput } from '../../errors/graphql-errors';
 import type { GatewayContext } from '../../context';
-
-const JOB_NAME = 'training.run';
 
 /** GraphQL passes explicit nulls; the payload schema wants absent fields so defaults apply. */
 function withoutNulls(value: unknown): unknown {
@@ -25,104 +17,34 @@ function withoutNulls(value: unknown): unknown {
   return value;
 }
 
-async function presentJob(job: Job) {
-  const parsed = trainingProgressSchema.safeParse(job.progress);
-  const progress = parsed.success ? presentProgress(parsed.data) : null;
-  const result = (job.returnvalue ?? null) as {
-    runId?: string;
-    modelName?: string;
-    modelVersion?: number;
-    modelSet?: string;
-    versions?: Array<{ modelName: string; version: number }>;
-  } | null;
-  return {
-    id: job.id,
-    state: await job.getState(),
-    failedReason: job.failedReason ?? null,
-    progress,
-    runId: result?.runId ?? progress?.runId ?? null,
-    modelName: result?.modelName ?? null,
-    modelVersion: result?.modelVersion ?? null,
-    modelSet: result?.modelSet ?? null,
-    versions: (result?.versions ?? []).map(({ modelName, version }) => ({ modelName, version })),
-  };
-}
-
 const presentProgress = (p: TrainingProgress) => ({ ...p, at: new Date(p.at) });
+const presentJob = (job: TrainingJobView | null) =>
+  job && { ...job, progress: job.progress && presentProgress(job.progress) };
 
 export const trainingResolvers = {
   Query: {
     async trainingJob(_: unknown, args: { id: string }, ctx: GatewayContext) {
       requireUser(ctx);
-      const job = await ctx.trainingQueue.queue.getJob(args.id);
-      return job && job.name === JOB_NAME ? presentJob(job) : null;
+      return presentJob(await ctx.training.get(args.id));
     },
     async trainingJobs(_: unknown, args: { first?: number | null }, ctx: GatewayContext) {
       requireUser(ctx);
-      const first = Math.min(Math.max(args.first ?? 20, 1), 100);
-      const jobs = await ctx.trainingQueue.queue.getJobs(
-        ['active', 'waiting', 'delayed', 'completed', 'failed'],
-        0,
-        first * 2,
-      );
-      return Promise.all(
-        jobs
-          .filter((j): j is Job => !!j && j.name === JOB_NAME)
-          .sort((a, b) => b.timestamp - a.timestamp)
-          .slice(0, first)
-          .map(presentJob),
-      );
+      return (await ctx.training.list(args.first ?? 20)).map(presentJob);
     },
   },
   Mutation: {
     async startTraining(_: unknown, args: { config?: Record<string, unknown> | null }, ctx: GatewayContext) {
       const user = requireRole(ctx, ['quant', 'admin']);
-      const parsed = trainingPayload.safeParse(withoutNulls(args.config ?? {}));
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]!;
-        const field = ['config', ...issue.path.map(String)].join('.');
-        throw badInput(field, `${field}: ${issue.message}`);
+      try {
+        return presentJob(await ctx.training.start(withoutNulls(args.config ?? {}), `user:${user.id}`));
+      } catch (err) {
+        if (!(err instanceof TrainingJobError)) throw err;
+        throw badInput(`config.${err.field}`, `config.${err.message}`);
       }
-      const config = parsed.data;
-      const symbols = [config.market, ...(config.universe ?? [])];
-      for (const [i, symbol] of symbols.entries()) {
-        if (!(await ctx.repos.instruments.findBySymbol(symbol))) {
-          const field = i === 0 ? 'config.market' : `config.universe[${i - 1}]`;
-          throw badInput(field, `${field}: unknown symbol ${symbol}`);
-        }
-      }
-      const jobId = await ctx.trainingQueue.enqueue(config);
-      await ctx.repos.audit.append({
-        actor: `user:${user.id}`,
-        action: 'training.start',
-        target: jobId,
-        details: {
-          modelName: config.modelName,
-          seed: config.seed,
-          universe: config.universe ?? [config.market],
-        },
-      });
-      const job = await ctx.trainingQueue.queue.getJob(jobId);
-      return presentJob(job!);
     },
     async cancelTraining(_: unknown, args: { id: string }, ctx: GatewayContext) {
       const user = requireRole(ctx, ['quant', 'admin']);
-      const job = await ctx.trainingQueue.queue.getJob(args.id);
-      if (!job || job.name !== JOB_NAME) return false;
-      const state = await job.getState();
-      if (state === 'completed' || state === 'failed') return false;
-      // A running job sees the flag within half a second (mid-training too); a waiting one is removed outright.
-      await ctx.redisQueue.set(trainingCancelKey(args.id), user.id, 'EX', 86_400);
-      if (state === 'waiting' || state === 'delayed' || state === 'prioritized') {
-        await job.remove().catch(() => undefined);
-      }
-      await ctx.repos.audit.append({
-        actor: `user:${user.id}`,
-        action: 'training.cancel',
-        target: args.id,
-        details: { state },
-      });
-      return true;
+      return ctx.training.cancel(args.id, `user:${user.id}`);
     },
   },
   Subscription: {

@@ -5,19 +5,12 @@
  * `cancelPollMs` meanwhile, and a cancel stops the thread wherever it is.
  */
 import type { TrainingProgress, TrainingStage } from '@tradeplane/contracts';
-import type {
-  ModelSetTrainingConfig,
-  ModelSetTrainingInput,
-  TrainedModelSet,
-  TrainingEpochEvent,
-} from '@tradeplane/quant';
-import type { TrainingThread } from './train-in-thread';
+import type { ModelSetTrainingConfig, ModelSetTrainingInput, TrainedModelSet } from '@tradeplane/quant';
+import { epochProgress } from './progress';
+import type { TrainingThread } from './thread/train-in-thread';
 
 /** Least time between two epoch messages: a few per second is live enough for a person. */
 export const EPOCH_REPORT_MS = 250;
-
-/** Share of the job's progress bar each training stage fills: [from, to). */
-const STAGE_SPAN = { specialists: [0.1, 0.6], 'meta-controller': [0.6, 0.8] } as const;
 
 export interface LiveTrainingDeps {
   /** Publishes one progress message; failures are ignored (progress is best-effort here). */
@@ -27,22 +20,6 @@ export interface LiveTrainingDeps {
   /** The error a cancel ends the training with. */
   cancelled: () => Error;
   clock: () => number;
-}
-
-function epochProgress(e: Readonly<TrainingEpochEvent>): Partial<TrainingProgress> {
-  const [from, to] = STAGE_SPAN[e.stage];
-  const done = (e.index + Math.min((e.epoch + 1) / (e.maxEpochs + 1), 1)) / e.count;
-  return {
-    fraction: from + (to - from) * done,
-    epoch: e.epoch,
-    message: `${e.model}: epoch ${e.epoch}`,
-    metrics: Object.fromEntries(
-      [
-        [`${e.model}/train_loss`, e.trainLoss],
-        [`${e.model}/val_loss`, e.validationLoss],
-      ].filter(([, v]) => Number.isFinite(v)),
-    ),
-  };
 }
 
 export async function trainLive(

@@ -40,9 +40,9 @@ import {
   type TrackingClient,
 } from '@tradeplane/tracking';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase, importDaily, openRepos } from '../../../packages/engine/test/decision-stack';
+import { freshDatabase, importDaily, openRepos } from '../../engine/test/decision-stack';
 import { testEnv } from '../../../test/stack';
-import { TrainingCancelledError, trainModelSetJob } from '../src/jobs/training';
+import { TrainingCancelledError, trainModelSetJob } from '../src';
 
 const SET = 'serving-test-set';
 // A quick run: seconds, not minutes.

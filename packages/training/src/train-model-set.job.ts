@@ -1,5 +1,5 @@
 /**
- * The `training.run` job (issue 6): read every series once into columnar arrays, train the
+ * The `training.run` job: read every series once into columnar arrays, train the
  * model set (regime HMM, specialists, meta-controller, test-window backtest; pure and seeded),
  * export each model to ONNX and prove parity, log everything to one tracking run, register
  * the versions (stage `none`: promotion stays a human decision).
@@ -37,7 +37,9 @@ import type { MetricInput, TrackingClient } from '@tradeplane/tracking';
 import { bootstrapTestFigures } from './bootstrap-benchmark';
 import { exportAndCheck, PARITY_TOLERANCE, type ExportedModel } from '@tradeplane/models';
 import { trainLive } from './live-training';
-import { takeTrainingThread } from './train-in-thread';
+import { stageFraction } from './progress';
+import { TrainingJobError } from './training-job-error';
+import { takeTrainingThread } from './thread/train-in-thread';
 
 export interface TrainingJobContext {
   jobId: string;
@@ -116,21 +118,6 @@ export function trainingRunId(jobId: string, createdAt: number): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-const STAGE_FRACTION: Record<TrainingStage, number> = {
-  queued: 0,
-  data: 0.02,
-  regime: 0.05,
-  // Where each stage starts; epoch messages fill the training stages in between (live-training.ts).
-  specialists: 0.1,
-  'meta-controller': 0.6,
-  backtest: 0.8,
-  export: 0.85,
-  register: 0.95,
-  done: 1,
-  failed: 1,
-  cancelled: 1,
-};
-
 export function modelSetConfig(payload: TrainingPayload): ModelSetTrainingConfig {
   const s = payload.splits ?? DEFAULT_TRAINING_SPLITS;
   return {
@@ -188,7 +175,7 @@ export async function loadTrainingBars(
   for (const symbol of wanted) {
     if (read.series.has(symbol)) continue;
     const field = symbol === payload.market ? 'market' : `universe[${universe.indexOf(symbol)}]`;
-    throw new Error(`${field}: unknown symbol ${symbol}`);
+    throw new TrainingJobError('TRAINING_UNKNOWN_SYMBOL', field, `unknown symbol ${symbol}`);
   }
   const datesStart = performance.now();
   let firstDay = 0;
@@ -227,7 +214,7 @@ export async function trainModelSetJob(
     deps.onProgress({
       jobId: ctx.jobId,
       stage,
-      fraction: STAGE_FRACTION[stage],
+      fraction: stageFraction(stage),
       epoch: null,
       message: null,
       metrics: null,
@@ -240,7 +227,11 @@ export async function trainModelSetJob(
   };
   const config = modelSetConfig(payload);
   if (payload.modelName === BOOTSTRAP_LABEL)
-    throw new Error(`modelName: '${BOOTSTRAP_LABEL}' labels the parameter-built set; choose another name`);
+    throw new TrainingJobError(
+      'TRAINING_RESERVED_NAME',
+      'modelName',
+      `'${BOOTSTRAP_LABEL}' labels the parameter-built set; choose another name`,
+    );
 
   await deps.tracking.startRun({
     runId,

@@ -18,7 +18,7 @@ import { runIngestion } from '@tradeplane/marketdata';
 import { createLogger, dbConfigSchema, loadConfig } from '@tradeplane/platform';
 import { trackingClientFromEnv } from '@tradeplane/tracking';
 import { trainingPayload } from '@tradeplane/contracts';
-import { prepareTrainingThread, trainModelSetJob } from '../src/jobs/training';
+import { prepareTrainingThread, trainModelSetJob } from '../src';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const UNIVERSE = 'GOOG AAPL FB BABA AMZN GE AMD WMT BAC GM T UAA SHLD XOM RRC BBY MA PFE JPM SBUX'.split(' ');

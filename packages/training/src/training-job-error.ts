@@ -1,0 +1,15 @@
+/** Why a training configuration was refused; `field` names the bad configuration field. */
+export type TrainingJobErrorCode =
+  'TRAINING_INVALID_CONFIG' | 'TRAINING_UNKNOWN_SYMBOL' | 'TRAINING_RESERVED_NAME';
+
+export class TrainingJobError extends Error {
+  constructor(
+    readonly code: TrainingJobErrorCode,
+    /** The field's path in the configuration (`market`, `universe[2]`, `splits.testFrom`). */
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`);
+    this.name = 'TrainingJobError';
+  }
+}
