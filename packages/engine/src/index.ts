@@ -4,3 +4,6 @@ export * from './auth/api-key-auth';
 export * from './risk';
 
 export * from './decision';
+export * from './catalog';
+export * from './regime';
+export * from './trading';

@@ -1,10 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Logger, Registry } from '@tradeplane/platform';
+import type { HealthReport, Logger, Registry } from '@tradeplane/platform';
 import { Histogram } from '@tradeplane/platform';
 import { ApiKeyAuthenticator } from './auth/api-key-auth';
 import { handlePredict, PREDICT_PATH, type PredictDeps } from './decision';
 import { NoDataError, UnknownSymbolError, type FeatureService } from './features';
-import type { HealthReport } from '@tradeplane/platform';
 import { ParameterError, parseSymbol, parseTime, parseTimeframe } from './http/params';
 import { sendError, sendJson } from './http/responses';
 import { handleRiskCheck, RISK_CHECK_PATH, type RiskService } from './risk';

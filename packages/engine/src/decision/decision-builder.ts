@@ -20,8 +20,8 @@ import {
   type ModelSet,
   type WeightsCheck,
 } from '@tradeplane/models';
-import type { ArmModels } from './model-catalog';
-import type { RegimePoint } from './regime-table';
+import type { ArmModels } from '../catalog';
+import type { RegimePoint } from '../regime';
 
 /** The features of one symbol at asOf (a FeatureVectorDto, as far as a decision needs it). */
 export interface TargetFeatures {

@@ -1,6 +1,6 @@
 import type { WeightIssue } from '@tradeplane/models';
 import { Counter, Gauge, Histogram, type Logger, type Registry } from '@tradeplane/platform';
-import type { ActiveModels } from './model-catalog';
+import type { ActiveModels } from '../catalog';
 
 /** How often the weights alert is logged at most (the counter counts every row). */
 const ALERT_INTERVAL_MS = 10_000;

@@ -35,9 +35,9 @@ import type { RiskService } from '../risk';
 import { openDecisionEvents } from './decision-events';
 import { DecisionMetrics } from './decision-metrics';
 import { DecisionService } from './decision-service';
-import { TradingHaltController } from './halt-controller';
-import { ModelCatalog, type ArmModels } from './model-catalog';
-import { RegimeService } from './regime-service';
+import { TradingHaltController } from '../trading';
+import { ModelCatalog, type ArmModels } from '../catalog';
+import { RegimeService } from '../regime';
 import { ulidFactory } from './ulid';
 
 /** Who halts on a leakage alarm (audit log, halt history). */

@@ -14,9 +14,9 @@ import {
 import { dailyReturnsTable } from '../risk';
 import { DecisionMetrics } from './decision-metrics';
 import { DecisionService, RiskUnavailableError, type Decided } from './decision-service';
-import type { ActiveModels, ArmModels } from './model-catalog';
+import type { ActiveModels, ArmModels } from '../catalog';
 import { parsePredictRequest } from './predict.schema';
-import { RegimeTable } from './regime-table';
+import { RegimeTable } from '../regime';
 import { ulidFactory } from './ulid';
 
 const log = createLogger('test', 'silent');

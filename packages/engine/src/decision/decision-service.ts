@@ -10,10 +10,10 @@ import type { PreTradeLimits } from '@tradeplane/quant';
 import type { RiskSnapshot } from '../risk';
 import { assembleDecision, checkTargets, scoreTargets, shadowOutcome } from './decision-builder';
 import type { DecisionMetrics } from './decision-metrics';
-import type { ActiveModels, ArmModels } from './model-catalog';
+import type { ActiveModels, ArmModels } from '../catalog';
 import type { PredictRequest } from './predict.schema';
-import type { RegimeTable } from './regime-table';
-import { chooseArm } from './routing';
+import type { RegimeTable } from '../regime';
+import { chooseArm } from '../catalog';
 
 /** Where decision events go: the buffered Kafka publisher (`publish` is O(1) and never throws). */
 export interface DecisionEventSink {

@@ -1,6 +1,7 @@
 /**
- * The decision path: POST /api/v1/predict, the model sets loaded from the registry with hot
- * swap and canary/shadow routing, the regime lookup, the trading halt and decision events.
+ * The decision path: POST /api/v1/predict — features, regime, the models of the request's arm,
+ * the blend and the risk check into one decision, its id, metrics and event — and the runtime
+ * that wires the catalog, the regime table and the trading state to it.
  */
 export {
   assembleDecision,
@@ -27,14 +28,6 @@ export {
   type DecisionServiceDeps,
   type FeatureSource,
 } from './decision-service';
-export { TRADING_ACTIVE, TradingHaltController, type HaltEffects } from './halt-controller';
-export {
-  ModelCatalog,
-  ModelCatalogError,
-  type ActiveModels,
-  type ArmModels,
-  type ModelCatalogOptions,
-} from './model-catalog';
 export { handlePredict, PREDICT_PATH, type PredictDeps } from './predict.route';
 export {
   MAX_SYMBOLS,
@@ -42,7 +35,4 @@ export {
   predictRequestSchema,
   type PredictRequest,
 } from './predict.schema';
-export { RegimeService, type RegimeInputs } from './regime-service';
-export { RegimeTable, type RegimePoint, type RegimeSource, type StoredRegimeModel } from './regime-table';
-export { chooseArm, ROUTING_BUCKETS, routingBucket, type Arm } from './routing';
 export { ulidFactory, UlidOverflowError, ulidTime } from './ulid';

@@ -4,7 +4,7 @@ import { sendError, sendJson } from '../http/responses';
 import { readJsonBody } from '../risk';
 import type { DecisionService } from './decision-service';
 import { RiskUnavailableError } from './decision-service';
-import type { TradingHaltController } from './halt-controller';
+import type { TradingHaltController } from '../trading';
 import { parsePredictRequest, type PredictRequest } from './predict.schema';
 
 export const PREDICT_PATH = '/api/v1/predict';
