@@ -2,6 +2,24 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+// Boundaries: an app is a process and never imports another app (tests talk to the running
+// process instead: test/processes.ts); no relative path reaches into another package's or
+// app's src, test or bench (a package exposes what others need through its index or a
+// `testing` entry point). The root `test/` harness is shared by every integration test.
+const apps = ['cli', 'gateway', 'web', 'workers'];
+const crossPackageImports = [
+  {
+    group: apps.flatMap((a) => [`@tradeplane/${a}`, `@tradeplane/${a}/*`]),
+    message:
+      'An app never imports another app: start it as a process (test/processes.ts) or move the code to a package.',
+  },
+  {
+    // `../../engine/test/…` from a package's test; `../../../packages/engine/src/…` from an app.
+    regex: String.raw`^(\.\./){2}[^./][^/]*/(src|test|bench)(/|$)|^(\.\./)+(packages|apps)/[^/]+/(src|test|bench)(/|$)`,
+    message: "Not into another package's src, test or bench: import its index or its `testing` entry point.",
+  },
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -28,6 +46,7 @@ export default tseslint.config(
           patterns: [
             { group: ['@prisma/*', '**/generated/prisma/**'], message: 'Use @tradeplane/db repositories.' },
             { group: ['@tradeplane/*/src/*'], message: "Import a package's public index, not its files." },
+            ...crossPackageImports,
           ],
         },
       ],

@@ -4,12 +4,12 @@ import { openRepositories } from '@tradeplane/db';
 import { startEngine, type RunningEngine } from '@tradeplane/engine';
 import { runIngestion } from '@tradeplane/marketdata';
 import { createLogger, hashPassword } from '@tradeplane/platform';
-import { startWorkers, type RunningWorkers } from '@tradeplane/workers';
 import { QueueEvents } from 'bullmq';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { repoRoot, sharedData, testEnv } from '../../../test/stack';
+import { startWorkersProcess, type RunningProcess } from '../../../test/processes';
 import { startGateway, type RunningGateway } from '../src/gateway';
 import { graphqlBrowser } from './graphql-browser';
 
@@ -18,7 +18,7 @@ const repos = openRepositories({ url: testEnv.DATABASE_URL!, poolMax: 2 });
 const ADMIN = { email: 'admin@tradeplane.local', password: 'admin-password-for-tests' };
 const ENGINE_API_KEY = 'tp_test_gateway_key_0123456789abcdef';
 let engine: RunningEngine;
-let workers: RunningWorkers;
+let workers: RunningProcess;
 let gateway: RunningGateway;
 let importDir: string;
 
@@ -49,7 +49,7 @@ beforeAll(async () => {
   );
 
   engine = await startEngine({ ...testEnv, ENGINE_PORT: '0' }, silent());
-  workers = await startWorkers({ ...testEnv, WORKERS_METRICS_PORT: '0' }, silent());
+  workers = await startWorkersProcess(testEnv);
   gateway = await startGateway(
     {
       ...testEnv,

@@ -4,19 +4,19 @@ import { openRepositories } from '@tradeplane/db';
 import { runIngestion } from '@tradeplane/marketdata';
 import { createLogger, JobQueue } from '@tradeplane/platform';
 import { hrp, parseWidePrices, simpleReturns } from '@tradeplane/quant';
-import { startWorkers, type RunningWorkers } from '@tradeplane/workers';
 import { QueueEvents } from 'bullmq';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { sharedData, testEnv } from '../../../test/stack';
+import { startWorkersProcess, type RunningProcess } from '../../../test/processes';
 import { startGateway, type RunningGateway } from '../src/gateway';
 
 const silent = () => createLogger('test', 'silent');
 const repos = openRepositories({ url: testEnv.DATABASE_URL!, poolMax: 2 });
 const ADMIN = { email: 'admin@tradeplane.local', password: 'admin-password-for-tests' };
 const TICKERS = 'GOOG AAPL FB BABA AMZN GE AMD WMT BAC GM T UAA SHLD XOM RRC BBY MA PFE JPM SBUX'.split(' ');
-let workers: RunningWorkers;
+let workers: RunningProcess;
 let gateway: RunningGateway;
 let cookie = '';
 
@@ -50,7 +50,7 @@ beforeAll(async () => {
     await runIngestion(repos, (await repos.ingestionRuns.create(target, null)).id, target);
   }
   await repos.db.pool.query("DELETE FROM regime_models WHERE symbol = 'SPY'");
-  workers = await startWorkers({ ...testEnv, WORKERS_METRICS_PORT: '0' }, silent());
+  workers = await startWorkersProcess(testEnv);
   gateway = await startGateway(
     { ...testEnv, GATEWAY_PORT: '0', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
     silent(),

@@ -3,7 +3,6 @@ import { openRepositories } from '@tradeplane/db';
 import { runIngestion } from '@tradeplane/marketdata';
 import { createLogger, hashPassword } from '@tradeplane/platform';
 import { trackingClientFromEnv } from '@tradeplane/tracking';
-import { startWorkers, type RunningWorkers } from '@tradeplane/workers';
 import { trainModelSetJob } from '@tradeplane/training';
 import { trainingPayload } from '@tradeplane/contracts';
 import { QueueEvents } from 'bullmq';
@@ -11,6 +10,7 @@ import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { sharedData, testEnv } from '../../../test/stack';
+import { startWorkersProcess, type RunningProcess } from '../../../test/processes';
 import { startGateway, type RunningGateway } from '../src/gateway';
 
 const silent = () => createLogger('test', 'silent');
@@ -35,7 +35,7 @@ const CONFIG = {
     testTo: '2013-12-31',
   },
 };
-let workers: RunningWorkers;
+let workers: RunningProcess;
 let gateway: RunningGateway;
 
 /** A GraphQL WebSocket client signed in as the admin. */
@@ -91,7 +91,7 @@ beforeAll(async () => {
   await runIngestion(repos, (await repos.ingestionRuns.create(spy, null)).id, spy);
   await repos.db.pool.query('DELETE FROM users WHERE email = $1', [VIEWER.email]);
   await repos.users.create(VIEWER.email, await hashPassword(VIEWER.password), 'viewer');
-  workers = await startWorkers({ ...testEnv, WORKERS_METRICS_PORT: '0' }, silent());
+  workers = await startWorkersProcess(testEnv);
   gateway = await startGateway(
     { ...testEnv, GATEWAY_PORT: '0', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
     silent(),
@@ -271,7 +271,7 @@ describe('training', () => {
 
   it('cancels a job once it trains: it ends cancelled within two seconds, before export', async () => {
     // The default 1994–2018 windows: the longest SPY run. The workers read the flag every 500 ms
-    // while the thread trains (apps/workers/test/training-job.integration.test.ts cancels
+    // while the thread trains (packages/training/test/training-job.integration.test.ts cancels
     // mid-epoch) and between stages after it.
     const config = { ...CONFIG, splits: undefined, modelName: `${MODEL}-cancel` };
     const ws = progressClient();

@@ -65,7 +65,7 @@ import {
   summarise,
   waitUntilServing,
   type Reply,
-} from '../../../packages/engine/bench/load';
+} from '../../../test/load';
 
 const SECONDS = Number(process.env.BENCH_FORENSICS_SECONDS ?? 15);
 const RATE = Number(process.env.BENCH_FORENSICS_RATE ?? 2000);

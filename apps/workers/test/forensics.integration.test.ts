@@ -28,7 +28,7 @@ import {
   predict,
   removeDecisionEnv,
   waitFor,
-} from '../../../packages/engine/test/decision-stack';
+} from '../../../test/decision-stack';
 import { repoRoot, stack } from '../../../test/stack';
 import { startForensics } from '../src/forensics/start-forensics';
 

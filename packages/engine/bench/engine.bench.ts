@@ -107,7 +107,7 @@ import {
   summarise,
   waitUntilServing,
   type LoadResult,
-} from './load';
+} from '../../../test/load';
 
 const SECONDS = Number(process.env.BENCH_ENGINE_SECONDS ?? 10);
 const RATES = [1000, 2000, 5000];

@@ -43,7 +43,7 @@ import {
   stackUp,
   stopChild,
   waitUntilServing,
-} from './load';
+} from '../../../test/load';
 
 const CONCURRENCY = 32;
 const CHECKS = Number(process.env.BENCH_RISK_CHECKS ?? 50_000);

@@ -25,7 +25,7 @@ import {
   predict,
   removeDecisionEnv,
   waitFor,
-} from './decision-stack';
+} from '../../../test/decision-stack';
 
 const TOPIC = `decisions-outage-test-${Date.now()}`;
 /** Small, so that a few seconds of outage at RATE overflow it well into the disk spill. */

@@ -25,7 +25,7 @@ import {
   removeDecisionEnv,
   waitFor,
   type Reply,
-} from './decision-stack';
+} from '../../../test/decision-stack';
 
 const TOPIC = `decisions-swap-test-${Date.now()}`;
 const PM = { by: 'pm@test', auditActor: 'user:swap-test' };

@@ -24,7 +24,7 @@ import {
   predict,
   removeDecisionEnv,
   waitFor,
-} from './decision-stack';
+} from '../../../test/decision-stack';
 
 const TOPIC = `decisions-test-${Date.now()}`;
 const NAMES = ['momentum', 'mean-reversion', 'defensive', 'meta-controller'];

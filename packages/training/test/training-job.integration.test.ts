@@ -40,7 +40,7 @@ import {
   type TrackingClient,
 } from '@tradeplane/tracking';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase, importDaily, openRepos } from '../../engine/test/decision-stack';
+import { freshDatabase, importDaily, openRepos } from '../../../test/decision-stack';
 import { testEnv } from '../../../test/stack';
 import { TrainingCancelledError, trainModelSetJob } from '../src';
 

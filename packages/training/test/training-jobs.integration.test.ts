@@ -4,7 +4,7 @@ import { trainingCancelKey } from '@tradeplane/contracts';
 import { openRepositories, type Repositories } from '@tradeplane/db';
 import { createQueueConnection, type Redis } from '@tradeplane/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freshDatabase } from '../../engine/test/decision-stack';
+import { freshDatabase } from '../../../test/decision-stack';
 import { testEnv } from '../../../test/stack';
 import { TrainingJobError, TrainingJobs } from '../src/service';
 

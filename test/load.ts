@@ -13,7 +13,7 @@ import { runIngestion } from '@tradeplane/marketdata';
 import { generateSecret, sha256Hex } from '@tradeplane/platform';
 import type { PreTradeRequest } from '@tradeplane/quant';
 
-export const repoRoot = path.resolve(import.meta.dirname, '../../..');
+export const repoRoot = path.resolve(import.meta.dirname, '..');
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

@@ -13,7 +13,7 @@ import {
 } from '@tradeplane/db';
 import { runIngestion } from '@tradeplane/marketdata';
 import { generateSecret, sha256Hex } from '@tradeplane/platform';
-import { sharedData, testEnv } from '../../../test/stack';
+import { sharedData, testEnv } from './stack';
 
 /** Drops and recreates `name` next to the test database, migrated; returns its URL. */
 export async function freshDatabase(name: string): Promise<string> {
