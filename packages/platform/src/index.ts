@@ -7,3 +7,4 @@ export * from './queue';
 export * from './kafka';
 export * from './health';
 export * from './spool';
+export * from './http';

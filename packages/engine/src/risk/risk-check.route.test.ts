@@ -1,10 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLogger } from '@tradeplane/platform';
+import { createLogger, sendError } from '@tradeplane/platform';
 import { preTradeLimits } from '@tradeplane/quant';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParameterError } from '../http/params';
-import { sendError } from '../http/responses';
 import { handleRiskCheck } from './risk-check.route';
 import { RiskService } from './risk-service';
 

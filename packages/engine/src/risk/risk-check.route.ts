@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendError, sendJson } from '@tradeplane/platform';
 import { checkOrders } from '@tradeplane/quant';
 import { ParameterError } from '../http/params';
-import { sendError, sendJson } from '../http/responses';
 import { parseRiskCheckRequest } from './risk-check.schema';
 import type { RiskService } from './risk-service';
 
