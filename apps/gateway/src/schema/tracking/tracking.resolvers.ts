@@ -8,7 +8,6 @@ import {
   type RunStatusEvent,
 } from '@tradeplane/contracts';
 import {
-  RegistryError,
   type StoredArtifact,
   type ComparisonOp,
   type ExperimentCursor,
@@ -126,20 +125,6 @@ function parseMetrics(value: unknown): Record<string, number> {
       throw badInput('input.metrics', `input.metrics.${name} must be a finite number`);
   }
   return value as Record<string, number>;
-}
-
-function registryError(err: unknown): Error {
-  if (!(err instanceof RegistryError)) return err instanceof Error ? err : new Error(String(err));
-  switch (err.code) {
-    case 'RUN_NOT_FOUND':
-      return badInput('input.runId', err.message);
-    case 'ARTIFACT_NOT_FOUND':
-      return badInput('input.artifactPath', err.message);
-    case 'VERSION_NOT_FOUND':
-      return new GatewayError('NOT_FOUND', err.message, 'input.version');
-    case 'SAME_STAGE':
-      return badInput('input.to', err.message);
-  }
 }
 
 // ---- series ----
@@ -392,21 +377,17 @@ export const trackingResolvers = {
         throw badInput('input.description', 'input.description must be at most 2000 characters');
       const metrics =
         input.metrics === undefined || input.metrics === null ? undefined : parseMetrics(input.metrics);
-      try {
-        return await ctx.repos.registry.registerVersion(
-          {
-            modelName: input.modelName,
-            runId,
-            artifactPath: input.artifactPath,
-            signature: signature.data,
-            metrics,
-            description: input.description ?? null,
-          },
-          { by: user.email, auditActor: `user:${user.id}` },
-        );
-      } catch (err) {
-        throw registryError(err);
-      }
+      return ctx.repos.registry.registerVersion(
+        {
+          modelName: input.modelName,
+          runId,
+          artifactPath: input.artifactPath,
+          signature: signature.data,
+          metrics,
+          description: input.description ?? null,
+        },
+        { by: user.email, auditActor: `user:${user.id}` },
+      );
     },
     async moveModelStage(
       _: unknown,
@@ -422,20 +403,16 @@ export const trackingResolvers = {
       if (!reason) throw badInput('input.reason', 'input.reason must say why');
       if (reason.length > 2000)
         throw badInput('input.reason', 'input.reason must be at most 2000 characters');
-      try {
-        return await ctx.repos.registry.moveStage(
-          {
-            modelName: input.modelName,
-            version: input.version,
-            to: input.to,
-            reason,
-            authorize: (from, to) => requireRole(ctx, rolesForStageMove(from, to)),
-          },
-          { by: user.email, auditActor: `user:${user.id}` },
-        );
-      } catch (err) {
-        throw registryError(err);
-      }
+      return ctx.repos.registry.moveStage(
+        {
+          modelName: input.modelName,
+          version: input.version,
+          to: input.to,
+          reason,
+          authorize: (from, to) => requireRole(ctx, rolesForStageMove(from, to)),
+        },
+        { by: user.email, auditActor: `user:${user.id}` },
+      );
     },
   },
   Subscription: {
