@@ -8,3 +8,4 @@ export * from './kafka';
 export * from './health';
 export * from './spool';
 export * from './http';
+export * from './pagination';

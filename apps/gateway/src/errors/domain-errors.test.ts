@@ -1,5 +1,5 @@
 import { registryErrorCodes, RegistryError, TrackingError, trackingErrorCodes } from '@tradeplane/db';
-import type { Logger } from '@tradeplane/platform';
+import { CursorError, type Logger } from '@tradeplane/platform';
 import { describe, expect, it } from 'vitest';
 import { GRAPHQL_TRANSLATION, type DomainError } from './domain-errors';
 import { formatError, GatewayError } from './graphql-errors';
@@ -8,6 +8,7 @@ import { formatError, GatewayError } from './graphql-errors';
 const everyDomainError: DomainError[] = [
   ...registryErrorCodes.map((code) => new RegistryError(code, `registry says ${code}`)),
   ...trackingErrorCodes.map((code) => new TrackingError(code, `tracking says ${code}`, 'runId')),
+  new CursorError('after', 'after is not a cursor returned by this query'),
 ];
 
 function format(original: unknown) {
@@ -56,6 +57,7 @@ describe('the domain error table', () => {
       code: 'NOT_FOUND',
       field: 'runId',
     });
+    expect(field(new CursorError('after', 'bad'))).toEqual({ code: 'BAD_USER_INPUT', field: 'after' });
     expect(field(new TrackingError('TRACKING_INVALID_INPUT', 'bad', undefined))).toEqual({
       code: 'BAD_USER_INPUT',
     });

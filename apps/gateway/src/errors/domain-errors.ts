@@ -1,4 +1,5 @@
 import { RegistryError, TrackingError } from '@tradeplane/db';
+import { CursorError } from '@tradeplane/platform';
 
 /** The `extensions.code` values the gateway answers with (besides Apollo's own). */
 export type GraphQLCode =
@@ -8,7 +9,7 @@ export type GraphQLCode =
  * Every domain error class whose codes reach the gateway. A new domain's class is one entry
  * here; the compiler then asks for each of its codes in the table below, one line each.
  */
-export const domainErrorClasses = [RegistryError, TrackingError] as const;
+export const domainErrorClasses = [RegistryError, TrackingError, CursorError] as const;
 
 export type DomainError = InstanceType<(typeof domainErrorClasses)[number]>;
 export type DomainErrorCode = DomainError['code'];
@@ -38,6 +39,8 @@ export const GRAPHQL_TRANSLATION: Readonly<Record<DomainErrorCode, GraphQLTransl
   TRACKING_RUN_NOT_FOUND: { code: 'NOT_FOUND' },
   TRACKING_PARENT_RUN_NOT_FOUND: { code: 'BAD_USER_INPUT' },
   TRACKING_ARTIFACT_IN_USE: { code: 'BAD_USER_INPUT' },
+  // Every paginated list: a cursor it did not hand out; the error names `after`.
+  CURSOR_MALFORMED: { code: 'BAD_USER_INPUT' },
 };
 
 export function isDomainError(err: unknown): err is DomainError {
