@@ -1,5 +1,6 @@
 import type { Repositories } from '@tradeplane/db';
 import type { GatewayConfig, JobQueue, KafkaAdapter, Logger, Redis } from '@tradeplane/platform';
+import type { RiskReportService } from '@tradeplane/risk';
 import type { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { SessionUser } from './auth/roles';
 import type { SessionService } from './auth/session.service';
@@ -20,6 +21,8 @@ export interface GatewayServices {
   redisQueue: Redis;
   redisCache: Redis;
   kafka: KafkaAdapter;
+  /** Portfolio risk reports, against the configured RISK_* limits. */
+  riskReports: RiskReportService;
   /** Recent decisions mirrored from Kafka into Redis. */
   decisions: DecisionMirror;
   logger: Logger;

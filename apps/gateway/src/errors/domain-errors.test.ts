@@ -1,5 +1,6 @@
 import { registryErrorCodes, RegistryError, TrackingError, trackingErrorCodes } from '@tradeplane/db';
 import { CursorError, type Logger } from '@tradeplane/platform';
+import { RiskReportError, riskReportErrorCodes } from '@tradeplane/risk';
 import { describe, expect, it } from 'vitest';
 import { GRAPHQL_TRANSLATION, type DomainError } from './domain-errors';
 import { formatError, GatewayError } from './graphql-errors';
@@ -9,6 +10,7 @@ const everyDomainError: DomainError[] = [
   ...registryErrorCodes.map((code) => new RegistryError(code, `registry says ${code}`)),
   ...trackingErrorCodes.map((code) => new TrackingError(code, `tracking says ${code}`, 'runId')),
   new CursorError('after', 'after is not a cursor returned by this query'),
+  ...riskReportErrorCodes.map((code) => new RiskReportError(code, `risk report says ${code}`, 'symbols[1]')),
 ];
 
 function format(original: unknown) {
@@ -58,6 +60,10 @@ describe('the domain error table', () => {
       field: 'runId',
     });
     expect(field(new CursorError('after', 'bad'))).toEqual({ code: 'BAD_USER_INPUT', field: 'after' });
+    expect(field(new RiskReportError('RISK_REPORT_TOO_FEW_DAYS', 'short', 'from'))).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'from',
+    });
     expect(field(new TrackingError('TRACKING_INVALID_INPUT', 'bad', undefined))).toEqual({
       code: 'BAD_USER_INPUT',
     });

@@ -1,5 +1,6 @@
 import { RegistryError, TrackingError } from '@tradeplane/db';
 import { CursorError } from '@tradeplane/platform';
+import { RiskReportError } from '@tradeplane/risk';
 
 /** The `extensions.code` values the gateway answers with (besides Apollo's own). */
 export type GraphQLCode =
@@ -9,7 +10,7 @@ export type GraphQLCode =
  * Every domain error class whose codes reach the gateway. A new domain's class is one entry
  * here; the compiler then asks for each of its codes in the table below, one line each.
  */
-export const domainErrorClasses = [RegistryError, TrackingError, CursorError] as const;
+export const domainErrorClasses = [RegistryError, TrackingError, CursorError, RiskReportError] as const;
 
 export type DomainError = InstanceType<(typeof domainErrorClasses)[number]>;
 export type DomainErrorCode = DomainError['code'];
@@ -41,6 +42,10 @@ export const GRAPHQL_TRANSLATION: Readonly<Record<DomainErrorCode, GraphQLTransl
   TRACKING_ARTIFACT_IN_USE: { code: 'BAD_USER_INPUT' },
   // Every paginated list: a cursor it did not hand out; the error names `after`.
   CURSOR_MALFORMED: { code: 'BAD_USER_INPUT' },
+  // The risk report; the error names the query's argument.
+  RISK_REPORT_UNKNOWN_SYMBOL: { code: 'BAD_USER_INPUT' },
+  RISK_REPORT_TOO_FEW_SYMBOLS: { code: 'BAD_USER_INPUT' },
+  RISK_REPORT_TOO_FEW_DAYS: { code: 'BAD_USER_INPUT' },
 };
 
 export function isDomainError(err: unknown): err is DomainError {
