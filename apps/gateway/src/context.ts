@@ -1,6 +1,7 @@
 import type { Repositories } from '@tradeplane/db';
 import type { GatewayConfig, JobQueue, KafkaAdapter, Logger, Redis } from '@tradeplane/platform';
 import type { TrainingJobs } from '@tradeplane/training/service';
+import type { RiskReportService } from '@tradeplane/risk';
 import type { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { SessionUser } from './auth/roles';
 import type { SessionService } from './auth/session.service';
@@ -21,6 +22,8 @@ export interface GatewayServices {
   redisQueue: Redis;
   redisCache: Redis;
   kafka: KafkaAdapter;
+  /** Portfolio risk reports, against the configured RISK_* limits. */
+  riskReports: RiskReportService;
   /** Recent decisions mirrored from Kafka into Redis. */
   decisions: DecisionMirror;
   logger: Logger;

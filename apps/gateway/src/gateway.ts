@@ -24,6 +24,7 @@ import {
   sha256Hex,
   type Logger,
 } from '@tradeplane/platform';
+import { riskConfigSchema, riskLimitsFromConfig, RiskReportService } from '@tradeplane/risk';
 import { parse as parseCookies } from 'cookie';
 import express from 'express';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
@@ -104,6 +105,7 @@ export async function startGateway(
   const kafkaConfig = loadConfig(kafkaConfigSchema, env);
   const decisionStreamConfig = loadConfig(decisionStreamConfigSchema, env);
   const forensicsLookupConfig = loadConfig(forensicsLookupConfigSchema, env);
+  const riskConfig = loadConfig(riskConfigSchema, env);
   const production = env.NODE_ENV === 'production';
 
   const repos = openRepositories({ url: dbConfig.DATABASE_URL, poolMax: dbConfig.DATABASE_POOL_MAX });
@@ -141,6 +143,7 @@ export async function startGateway(
     redisQueue,
     redisCache,
     kafka,
+    riskReports: new RiskReportService(repos, riskLimitsFromConfig(riskConfig)),
     decisions: decisions.mirror,
     logger,
     clock,

@@ -73,6 +73,7 @@ import {
   readJsonBody,
   repositoryRiskUniverse,
   RISK_CHECK_PATH,
+  riskConfigSchema,
   riskLimitsFromConfig,
   riskModelOptionsFromConfig,
   RiskService,
@@ -168,6 +169,7 @@ async function serveBaseline(): Promise<void> {
   const env = process.env;
   const logger = createLogger('bench-baseline', env.LOG_LEVEL ?? 'warn');
   const config = loadConfig(engineConfigSchema, env);
+  const riskConfig = loadConfig(riskConfigSchema, env);
   const redisConfig = loadConfig(redisConfigSchema, env);
   const events = loadConfig(decisionEventsConfigSchema, env);
   const table = env.BENCH_BASELINE_TABLE ?? '';
@@ -192,8 +194,8 @@ async function serveBaseline(): Promise<void> {
   const risk = new RiskService(
     repositoryRiskUniverse(repos),
     bars,
-    riskLimitsFromConfig(config),
-    riskModelOptionsFromConfig(config),
+    riskLimitsFromConfig(riskConfig),
+    riskModelOptionsFromConfig(riskConfig),
     Date.now,
     logger,
   );

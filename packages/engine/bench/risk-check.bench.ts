@@ -23,6 +23,7 @@ import {
   dailyReturnsTable,
   parseRiskCheckRequest,
   repositoryRiskUniverse,
+  riskConfigSchema,
   riskLimitsFromConfig,
   riskModelOptionsFromConfig,
   RiskService,
@@ -71,6 +72,7 @@ async function main() {
   const env = { ...process.env, LOG_LEVEL: 'warn' };
   const engineConfig = loadConfig(engineConfigSchema, env);
   const engineUrl = `http://127.0.0.1:${engineConfig.ENGINE_PORT}`;
+  const riskConfig = loadConfig(riskConfigSchema, env);
   const repos = openRepositories({ url: loadConfig(dbConfigSchema, env).DATABASE_URL, poolMax: 4 });
   migrate();
 
@@ -92,8 +94,8 @@ async function main() {
   const risk = new RiskService(
     repositoryRiskUniverse(repos),
     bars,
-    riskLimitsFromConfig(engineConfig),
-    riskModelOptionsFromConfig(engineConfig),
+    riskLimitsFromConfig(riskConfig),
+    riskModelOptionsFromConfig(riskConfig),
     Date.now,
     createLogger('bench', 'silent'),
   );
@@ -125,7 +127,7 @@ async function main() {
     }),
   );
   log(`baseline: ${BASELINE_REQUESTS} checks rebuilding the covariance per request`);
-  const options = riskModelOptionsFromConfig(engineConfig);
+  const options = riskModelOptionsFromConfig(riskConfig);
   let agree = 0;
   const baseline = percentiles(
     timeEach(requests, BASELINE_REQUESTS, (r) => {

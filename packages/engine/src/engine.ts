@@ -25,6 +25,7 @@ import { DECISION_CHANNELS, LEAKAGE_ACTOR, startDecisionRuntime, type DecisionRu
 import { BarStore, FeatureCache, FeatureService, LeakageMonitor, type LeakageAlarm } from './features';
 import {
   repositoryRiskUniverse,
+  riskConfigSchema,
   riskLimitsFromConfig,
   riskModelOptionsFromConfig,
   RiskService,
@@ -51,6 +52,7 @@ export async function startEngine(
   logger: Logger = createLogger('engine'),
 ): Promise<RunningEngine> {
   const config = loadConfig(engineConfigSchema, env);
+  const riskConfig = loadConfig(riskConfigSchema, env);
   const dbConfig = loadConfig(dbConfigSchema, env);
   const redisConfig = loadConfig(redisConfigSchema, env);
   const kafkaConfig = loadConfig(kafkaConfigSchema, env);
@@ -110,8 +112,8 @@ export async function startEngine(
   const risk = new RiskService(
     repositoryRiskUniverse(repos),
     bars,
-    riskLimitsFromConfig(config),
-    riskModelOptionsFromConfig(config),
+    riskLimitsFromConfig(riskConfig),
+    riskModelOptionsFromConfig(riskConfig),
     clock,
     scoped(logger, 'risk'),
   );

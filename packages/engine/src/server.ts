@@ -1,11 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { HealthReport, Logger, Registry } from '@tradeplane/platform';
-import { Histogram } from '@tradeplane/platform';
+import { Histogram, INTERNAL_ERROR_MESSAGE, sendError, sendJson } from '@tradeplane/platform';
 import { ApiKeyAuthenticator } from './auth/api-key-auth';
 import { handlePredict, PREDICT_PATH, type PredictDeps } from './decision';
 import { NoDataError, UnknownSymbolError, type FeatureService } from './features';
 import { ParameterError, parseSymbol, parseTime, parseTimeframe } from './http/params';
-import { sendError, sendJson } from './http/responses';
 import { handleRiskCheck, RISK_CHECK_PATH, type RiskService } from './risk';
 
 export interface EngineServerDeps {
@@ -136,16 +135,16 @@ export function createEngineServer(deps: EngineServerDeps): Server {
     route(req, res, url, startedMs)
       .catch((err: unknown): [string, number] => {
         if (err instanceof ParameterError)
-          return ['invalid', sendError(res, 'INVALID_PARAMETER', err.message, err.field)];
+          return ['invalid', sendError(res, err.code, err.message, err.field)];
         if (res.headersSent) {
           deps.logger.error({ err, path: url.pathname }, 'engine request failed after its response');
           return ['error', res.statusCode];
         }
         if (err instanceof UnknownSymbolError)
-          return ['features', sendError(res, 'UNKNOWN_SYMBOL', err.message, 'symbol')];
-        if (err instanceof NoDataError) return ['features', sendError(res, 'NO_DATA', err.message)];
-        deps.logger.error({ err, path: url.pathname }, 'engine request failed');
-        return ['error', sendError(res, 'INTERNAL', 'internal error')];
+          return ['features', sendError(res, err.code, err.message, 'symbol')];
+        if (err instanceof NoDataError) return ['features', sendError(res, err.code, err.message)];
+        deps.logger.error({ err, method: req.method, path: url.pathname }, 'engine request failed');
+        return ['error', sendError(res, 'INTERNAL_SERVER_ERROR', INTERNAL_ERROR_MESSAGE)];
       })
       .then(([name, status]) => observe(name, status, started));
   });

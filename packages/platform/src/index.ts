@@ -7,3 +7,5 @@ export * from './queue';
 export * from './kafka';
 export * from './health';
 export * from './spool';
+export * from './http';
+export * from './pagination';

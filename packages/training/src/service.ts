@@ -1,5 +1,5 @@
 /** The control side alone (`@tradeplane/training/service`): no training core, no ONNX Runtime. */
-export { TrainingJobError, type TrainingJobErrorCode } from './training-job-error';
+export { TrainingJobError, trainingJobErrorCodes, type TrainingJobErrorCode } from './training-job-error';
 export {
   TRAINING_JOB,
   TrainingJobs,

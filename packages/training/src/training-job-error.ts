@@ -1,6 +1,10 @@
 /** Why a training configuration was refused; `field` names the bad configuration field. */
-export type TrainingJobErrorCode =
-  'TRAINING_INVALID_CONFIG' | 'TRAINING_UNKNOWN_SYMBOL' | 'TRAINING_RESERVED_NAME';
+export const trainingJobErrorCodes = [
+  'TRAINING_INVALID_CONFIG',
+  'TRAINING_UNKNOWN_SYMBOL',
+  'TRAINING_RESERVED_NAME',
+] as const;
+export type TrainingJobErrorCode = (typeof trainingJobErrorCodes)[number];
 
 export class TrainingJobError extends Error {
   constructor(

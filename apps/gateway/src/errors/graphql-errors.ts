@@ -1,11 +1,14 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from '@tradeplane/platform';
+import { isDomainError, translateDomainError, type GraphQLCode } from './domain-errors';
 
-export type GatewayErrorCode =
-  'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'UPSTREAM_UNAVAILABLE';
+export type GatewayErrorCode = GraphQLCode;
 
-/** A domain error with a stable code; `field` names the bad argument for BAD_USER_INPUT. */
+/**
+ * An error of the gateway's own (authentication, roles, a resolver's argument checks), already
+ * in GraphQL terms; `field` names the bad argument for BAD_USER_INPUT.
+ */
 export class GatewayError extends Error {
   constructor(
     readonly code: GatewayErrorCode,
@@ -19,6 +22,7 @@ export class GatewayError extends Error {
 export const badInput = (field: string, message: string) =>
   new GatewayError('BAD_USER_INPUT', message, field);
 
+/** Codes Apollo and graphql-js set themselves, passed through as they are. */
 const known = new Set<string>([
   'UNAUTHENTICATED',
   'FORBIDDEN',
@@ -32,19 +36,26 @@ const known = new Set<string>([
 ]);
 
 /**
- * The one place errors become GraphQL errors: domain codes go to `extensions.code` (and
- * `extensions.field`); anything unknown is logged with context and answered as a plain
- * INTERNAL_SERVER_ERROR without internals.
+ * The one place errors become GraphQL errors: the gateway's own and every domain's codes (the
+ * table in domain-errors.ts) go to `extensions.code` (and `extensions.field`); anything
+ * unknown is logged with context and answered as a plain INTERNAL_SERVER_ERROR without
+ * internals. Resolvers let domain errors through rather than catch them.
  */
 export function formatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
-    if (original instanceof GatewayError) {
+    const translated =
+      original instanceof GatewayError
+        ? { code: original.code, ...(original.field ? { field: original.field } : {}) }
+        : isDomainError(original)
+          ? translateDomainError(original)
+          : null;
+    if (translated) {
       return {
-        message: original.message,
+        message: (original as Error).message,
         path: formatted.path,
         locations: formatted.locations,
-        extensions: { code: original.code, ...(original.field ? { field: original.field } : {}) },
+        extensions: translated,
       };
     }
     const code = String(formatted.extensions?.code ?? '');

@@ -1,6 +1,14 @@
 import { decisionIdTime } from '@tradeplane/contracts';
 import type { ForensicsRepository } from '@tradeplane/db';
-import { ApiKeyAuthenticator, Histogram, type Logger, type Registry } from '@tradeplane/platform';
+import {
+  ApiKeyAuthenticator,
+  Histogram,
+  INTERNAL_ERROR_MESSAGE,
+  sendError,
+  type HttpErrorCode,
+  type Logger,
+  type Registry,
+} from '@tradeplane/platform';
 import { parse as parseCookies } from 'cookie';
 import type { Request, RequestHandler, Response } from 'express';
 import { SESSION_COOKIE, type SessionService } from '../auth/session.service';
@@ -22,16 +30,11 @@ export interface ForensicsLookupDeps {
 /** Ids timestamped this far ahead of our clock still count as recent (clock skew between hosts). */
 const FUTURE_SKEW_MS = 5_000;
 
-export type ForensicsLookupErrorCode =
-  'BAD_REQUEST' | 'UNAUTHENTICATED' | 'NOT_FOUND' | 'UPSTREAM_UNAVAILABLE' | 'INTERNAL_SERVER_ERROR';
-
-const HTTP_STATUS: Record<ForensicsLookupErrorCode, number> = {
-  BAD_REQUEST: 400,
-  UNAUTHENTICATED: 401,
-  NOT_FOUND: 404,
-  UPSTREAM_UNAVAILABLE: 503,
-  INTERNAL_SERVER_ERROR: 500,
-};
+/** The codes this route answers with; their statuses are the shared table's (HTTP_STATUS). */
+export type ForensicsLookupErrorCode = Extract<
+  HttpErrorCode,
+  'BAD_REQUEST' | 'UNAUTHENTICATED' | 'NOT_FOUND' | 'UPSTREAM_UNAVAILABLE' | 'INTERNAL_SERVER_ERROR'
+>;
 
 /**
  * `GET /api/v1/forensics/:decisionId`, for a signed-in console user (session cookie) or an API
@@ -98,7 +101,7 @@ export function forensicsLookup(deps: ForensicsLookupDeps): RequestHandler<{ dec
       status = await answer(req, res);
     } catch (err) {
       log.error({ err, decisionId: req.params.decisionId }, 'forensics lookup failed');
-      status = fail(res, 'INTERNAL_SERVER_ERROR', 'internal error');
+      status = fail(res, 'INTERNAL_SERVER_ERROR', INTERNAL_ERROR_MESSAGE);
     }
     duration.observe({ status: String(status) }, (performance.now() - started) / 1000);
   };
@@ -109,6 +112,8 @@ function send(res: Response, status: number, body: object, cacheControl: string)
   return status;
 }
 
+/** The engine's error envelope and status table (@tradeplane/platform http); errors are never cached. */
 function fail(res: Response, code: ForensicsLookupErrorCode, message: string, field?: string): number {
-  return send(res, HTTP_STATUS[code], { error: { code, message, ...(field ? { field } : {}) } }, 'no-store');
+  res.setHeader('cache-control', 'no-store');
+  return sendError(res, code, message, field);
 }

@@ -4,6 +4,7 @@ import {
   type DecisionForensics,
   type ForensicsExplanation,
 } from '@tradeplane/contracts';
+import type { KeysetPage } from '@tradeplane/platform';
 import type pg from 'pg';
 
 /** One row for `storeMany`: the decision (as received) and its explanation or failure. */
@@ -36,12 +37,14 @@ export interface ForensicsSearch {
   to?: Date;
   /** 1..500. */
   first: number;
-  /** The cursor of the last item of the previous page. */
-  after?: string;
+  /** The position of the last item of the previous page. */
+  after?: ForensicsCursor;
 }
 
-export class ForensicsCursorError extends Error {
-  readonly code = 'BAD_CURSOR' as const;
+/** A position in the newest-first list: the decision's time and id (which breaks ties). */
+export interface ForensicsCursor {
+  decidedAtMs: number;
+  id: string;
 }
 
 interface StoredRow {
@@ -143,7 +146,7 @@ export class ForensicsRepository {
   }
 
   /** Decisions newest first, filtered by symbol and time range, with a keyset cursor. */
-  async search(query: ForensicsSearch): Promise<{ items: ForensicsSummary[]; nextCursor: string | null }> {
+  async search(query: ForensicsSearch): Promise<KeysetPage<ForensicsSummary, ForensicsCursor>> {
     const where: string[] = [];
     const params: unknown[] = [];
     const param = (value: unknown) => {
@@ -154,8 +157,8 @@ export class ForensicsRepository {
     if (query.from) where.push(`decided_at >= ${param(query.from)}`);
     if (query.to) where.push(`decided_at < ${param(query.to)}`);
     if (query.after) {
-      const { decidedAt, id } = decodeCursor(query.after);
-      where.push(`(decided_at, decision_id) < (${param(decidedAt)}, ${param(id)})`);
+      const { decidedAtMs, id } = query.after;
+      where.push(`(decided_at, decision_id) < (${param(new Date(decidedAtMs))}, ${param(id)})`);
     }
     const limit = param(query.first + 1);
     const { rows } = await this.pool.query<SummaryRow>(
@@ -165,31 +168,21 @@ export class ForensicsRepository {
         LIMIT ${limit}`,
       params,
     );
-    const page = rows.slice(0, query.first);
-    const last = page[page.length - 1];
     return {
-      items: page.map((r) => ({
-        decisionId: r.decision_id,
-        decidedAt: r.decided_at,
-        explainedAt: r.explained_at,
-        requestKey: r.request_key,
-        symbols: r.symbols,
-        arm: r.arm,
-        verdict: r.verdict,
-        status: r.status,
+      items: rows.slice(0, query.first).map((r) => ({
+        node: {
+          decisionId: r.decision_id,
+          decidedAt: r.decided_at,
+          explainedAt: r.explained_at,
+          requestKey: r.request_key,
+          symbols: r.symbols,
+          arm: r.arm,
+          verdict: r.verdict,
+          status: r.status,
+        },
+        cursor: { decidedAtMs: r.decided_at.getTime(), id: r.decision_id },
       })),
-      nextCursor: rows.length > query.first && last ? encodeCursor(last.decided_at, last.decision_id) : null,
+      hasNextPage: rows.length > query.first,
     };
   }
-}
-
-function encodeCursor(decidedAt: Date, id: string): string {
-  return Buffer.from(`${decidedAt.getTime()}:${id}`, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): { decidedAt: Date; id: string } {
-  const [ms, id] = Buffer.from(cursor, 'base64url').toString('utf8').split(':');
-  const t = Number(ms);
-  if (!id || !Number.isSafeInteger(t)) throw new ForensicsCursorError(`after: not a cursor of this list`);
-  return { decidedAt: new Date(t), id };
 }

@@ -47,7 +47,13 @@ export interface RegistryActor {
   auditActor: string;
 }
 
-export type RegistryErrorCode = 'RUN_NOT_FOUND' | 'ARTIFACT_NOT_FOUND' | 'VERSION_NOT_FOUND' | 'SAME_STAGE';
+export const registryErrorCodes = [
+  'REGISTRY_RUN_NOT_FOUND',
+  'REGISTRY_ARTIFACT_NOT_FOUND',
+  'REGISTRY_VERSION_NOT_FOUND',
+  'REGISTRY_SAME_STAGE',
+] as const;
+export type RegistryErrorCode = (typeof registryErrorCodes)[number];
 
 export class RegistryError extends Error {
   constructor(
@@ -147,14 +153,14 @@ export class ModelRegistryRepository {
         'SELECT latest_metrics FROM runs WHERE id = $1::uuid',
         [input.runId],
       );
-      if (!run.rows[0]) throw new RegistryError('RUN_NOT_FOUND', `no run ${input.runId}`);
+      if (!run.rows[0]) throw new RegistryError('REGISTRY_RUN_NOT_FOUND', `no run ${input.runId}`);
       const artifact = await tx.query<{ id: string }>(
         'SELECT id FROM artifacts WHERE run_id = $1::uuid AND path = $2',
         [input.runId, input.artifactPath],
       );
       if (!artifact.rows[0])
         throw new RegistryError(
-          'ARTIFACT_NOT_FOUND',
+          'REGISTRY_ARTIFACT_NOT_FOUND',
           `run ${input.runId} has no artifact at ${input.artifactPath}`,
         );
 
@@ -195,7 +201,10 @@ export class ModelRegistryRepository {
   moveStage(input: MoveStageInput, actor: RegistryActor): Promise<MoveStageResult> {
     return this.transaction(async (tx) => {
       const notFound = () =>
-        new RegistryError('VERSION_NOT_FOUND', `no version ${input.version} of model ${input.modelName}`);
+        new RegistryError(
+          'REGISTRY_VERSION_NOT_FOUND',
+          `no version ${input.version} of model ${input.modelName}`,
+        );
       if (!(await lockModel(tx, input.modelName))) throw notFound();
       const current = await tx.query<VersionRow>(
         `SELECT ${VERSION_COLUMNS} FROM model_versions WHERE model_name = $1 AND version = $2`,
@@ -205,7 +214,10 @@ export class ModelRegistryRepository {
       const from = current.rows[0].stage;
       input.authorize?.(from, input.to);
       if (from === input.to)
-        throw new RegistryError('SAME_STAGE', `${input.modelName}@v${input.version} is already in ${from}`);
+        throw new RegistryError(
+          'REGISTRY_SAME_STAGE',
+          `${input.modelName}@v${input.version} is already in ${from}`,
+        );
 
       let archived: ModelVersionRecord | null = null;
       if (isLive(input.to)) {

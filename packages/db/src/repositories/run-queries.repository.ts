@@ -1,4 +1,5 @@
 import type { RunStatus } from '@tradeplane/contracts';
+import type { KeysetPage } from '@tradeplane/platform';
 import type pg from 'pg';
 import type { PrismaClient } from '../generated/prisma/client';
 import type { LatestMetric } from './tracking.repository';
@@ -76,9 +77,7 @@ export interface ExperimentCursor {
   id: string;
 }
 
-export interface Page<T, C> {
-  items: Array<{ node: T; cursor: C }>;
-  hasNextPage: boolean;
+export interface Page<T, C> extends KeysetPage<T, C> {
   totalCount: number;
 }
 

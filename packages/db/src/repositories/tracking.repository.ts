@@ -19,11 +19,13 @@ import {
 import type { PrismaClient } from '../generated/prisma/client';
 import { BinaryArrayWriter, FLOAT8_OID, INT8_OID } from './pg-binary-array';
 
-export type TrackingErrorCode =
-  | 'TRACKING_INVALID_INPUT'
-  | 'TRACKING_RUN_NOT_FOUND'
-  | 'TRACKING_PARENT_RUN_NOT_FOUND'
-  | 'TRACKING_ARTIFACT_IN_USE';
+export const trackingErrorCodes = [
+  'TRACKING_INVALID_INPUT',
+  'TRACKING_RUN_NOT_FOUND',
+  'TRACKING_PARENT_RUN_NOT_FOUND',
+  'TRACKING_ARTIFACT_IN_USE',
+] as const;
+export type TrackingErrorCode = (typeof trackingErrorCodes)[number];
 
 /** Bad data for the tracking write path: never retried, never spooled. `field` names the culprit. */
 export class TrackingError extends Error {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HTTP_STATUS, sendError, sendJson } from '@tradeplane/platform';
 import { NoDataError, UnknownSymbolError } from '../features';
-import { sendError, sendJson } from '../http/responses';
 import { readJsonBody } from '../risk';
 import type { DecisionService } from './decision-service';
 import { RiskUnavailableError } from './decision-service';
@@ -51,17 +51,19 @@ export async function handlePredict(
 function sendHalted(res: ServerResponse, halts: TradingHaltController): number {
   const { cause, actor, since } = halts.current;
   const message = `trading is halted${cause ? `: ${cause}` : ''}`;
-  sendJson(res, 503, { error: { code: 'HALTED', message, cause }, halted: true, cause, actor, since });
-  return 503;
+  // The envelope plus the halt's own fields, which clients read to show who halted and why.
+  const status = HTTP_STATUS.HALTED;
+  sendJson(res, status, { error: { code: 'HALTED', message, cause }, halted: true, cause, actor, since });
+  return status;
 }
 
 function sendDecisionError(res: ServerResponse, err: unknown, request: PredictRequest): number {
   if (err instanceof UnknownSymbolError) {
     const field =
       request.symbolsField === 'symbols' ? `symbols[${request.symbols.indexOf(err.symbol)}]` : 'symbol';
-    return sendError(res, 'UNKNOWN_SYMBOL', err.message, field);
+    return sendError(res, err.code, err.message, field);
   }
-  if (err instanceof NoDataError) return sendError(res, 'NO_DATA', err.message);
-  if (err instanceof RiskUnavailableError) return sendError(res, 'UNAVAILABLE', err.message);
+  if (err instanceof NoDataError) return sendError(res, err.code, err.message);
+  if (err instanceof RiskUnavailableError) return sendError(res, err.code, err.message);
   throw err;
 }

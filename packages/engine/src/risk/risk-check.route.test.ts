@@ -1,12 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createLogger } from '@tradeplane/platform';
+import { createLogger, sendError } from '@tradeplane/platform';
 import { preTradeLimits } from '@tradeplane/quant';
+import { RiskService } from '@tradeplane/risk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParameterError } from '../http/params';
-import { sendError } from '../http/responses';
 import { handleRiskCheck } from './risk-check.route';
-import { RiskService } from './risk-service';
 
 // The handler on a bare loopback server with a model that is never built.
 const risk = new RiskService(

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendError, sendJson } from '@tradeplane/platform';
 import { checkOrders } from '@tradeplane/quant';
+import type { RiskService } from '@tradeplane/risk';
 import { ParameterError } from '../http/params';
-import { sendError, sendJson } from '../http/responses';
 import { parseRiskCheckRequest } from './risk-check.schema';
-import type { RiskService } from './risk-service';
 
 export const RISK_CHECK_PATH = '/api/v1/risk/check';
 const MAX_BODY_BYTES = 1 << 20;

@@ -5,7 +5,9 @@ import {
   type FeatureName,
   type ForensicsExplanation,
 } from '@tradeplane/contracts';
-import { ForensicsCursorError } from '@tradeplane/db';
+import type { ForensicsCursor } from '@tradeplane/db';
+import { connection, cursorCodec } from '@tradeplane/platform';
+import { z } from 'zod';
 import { requireUser } from '../../auth/roles';
 import type { GatewayContext } from '../../context';
 import { badInput } from '../../errors/graphql-errors';
@@ -15,6 +17,11 @@ export interface ForensicsParent {
   id: string;
   [STORED_FORENSICS]?: DecisionForensics;
 }
+
+const forensicsCursor = cursorCodec<ForensicsCursor>(
+  'forensics',
+  z.object({ decidedAtMs: z.number().int(), id: z.string().min(1) }),
+);
 
 /** The engine's symbols (packages/engine http params), upper-cased. */
 const SYMBOL = /^[A-Z0-9][A-Z0-9._-]{0,31}$/;
@@ -93,23 +100,16 @@ export const forensicsResolvers = {
         throw badInput('symbol', 'symbol must be a ticker (letters, digits, ".", "_" or "-"; at most 32)');
       if (args.from && args.to && args.from.getTime() >= args.to.getTime())
         throw badInput('to', 'to must be later than from');
-      try {
-        const page = await ctx.repos.forensics.search({
-          symbol,
-          from: args.from ?? undefined,
-          to: args.to ?? undefined,
-          first,
-          after: args.after ?? undefined,
-        });
-        return {
-          items: page.items,
-          pageInfo: { hasNextPage: page.nextCursor !== null, endCursor: page.nextCursor },
-        };
-      } catch (err) {
-        if (err instanceof ForensicsCursorError)
-          throw badInput('after', 'after is not a cursor returned by this query');
-        throw err;
-      }
+      const page = await ctx.repos.forensics.search({
+        symbol,
+        from: args.from ?? undefined,
+        to: args.to ?? undefined,
+        first,
+        after: args.after ? forensicsCursor.decode(args.after) : undefined,
+      });
+      // This list has always answered a null endCursor once nothing follows.
+      const { nodes, pageInfo } = connection(page, forensicsCursor.encode, { endCursorOnLastPage: false });
+      return { items: nodes, pageInfo };
     },
   },
 };

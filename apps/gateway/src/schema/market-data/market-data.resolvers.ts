@@ -1,5 +1,7 @@
 import { timeframeSchema } from '@tradeplane/contracts';
 import type { SeriesStats } from '@tradeplane/db';
+import { connection, cursorCodec } from '@tradeplane/platform';
+import { z } from 'zod';
 import { requireRole, requireUser } from '../../auth/roles';
 import { GatewayError, badInput } from '../../errors/graphql-errors';
 import type { GatewayContext } from '../../context';
@@ -7,14 +9,8 @@ import type { GatewayContext } from '../../context';
 const MAX_PAGE = 10_000;
 const DEFAULT_PAGE = 500;
 
-const encodeCursor = (ts: number) => Buffer.from(`bar:${ts}`).toString('base64url');
-function decodeCursor(cursor: string): number {
-  const raw = Buffer.from(cursor, 'base64url').toString();
-  const ts = Number(raw.slice(4));
-  if (!raw.startsWith('bar:') || !Number.isFinite(ts))
-    throw badInput('after', 'after is not a cursor returned by this API');
-  return ts;
-}
+/** A position in a series: the bar's time, epoch ms (bars are unique per time). */
+const barCursor = cursorCodec('bar', z.object({ ts: z.number().finite() }));
 
 function parseTimeframe(value: string): string {
   const parsed = timeframeSchema.safeParse(value);
@@ -82,27 +78,16 @@ export const marketDataResolvers = {
       const [page, totalCount] = await Promise.all([
         ctx.repos.bars.page(instrument.id, timeframe, {
           ...range,
-          afterMs: args.after ? decodeCursor(args.after) : undefined,
+          afterMs: args.after ? barCursor.decode(args.after).ts : undefined,
           limit: first,
         }),
         ctx.repos.bars.count(instrument.id, timeframe, range),
       ]);
-      const edges = page.rows.map((b) => ({
-        cursor: encodeCursor(b.ts),
-        node: {
-          time: new Date(b.ts),
-          open: b.open,
-          high: b.high,
-          low: b.low,
-          close: b.close,
-          volume: b.volume,
-        },
+      const items = page.rows.map(({ ts, ...ohlcv }) => ({
+        node: { time: new Date(ts), ...ohlcv },
+        cursor: { ts },
       }));
-      return {
-        edges,
-        totalCount,
-        pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
-      };
+      return { ...connection({ items, hasNextPage: page.hasNextPage }, barCursor.encode), totalCount };
     },
     async features(
       _: unknown,

@@ -8,7 +8,6 @@ import {
   type RunStatusEvent,
 } from '@tradeplane/contracts';
 import {
-  RegistryError,
   type StoredArtifact,
   type ComparisonOp,
   type ExperimentCursor,
@@ -20,6 +19,7 @@ import {
   type RunSort,
   type StageTransitionRecord,
 } from '@tradeplane/db';
+import { connection, cursorCodec } from '@tradeplane/platform';
 import { largestTriangleThreeBuckets } from '@tradeplane/quant';
 import { withFilter } from 'graphql-subscriptions';
 import { z } from 'zod';
@@ -54,26 +54,19 @@ function key(field: string, value: string): string {
   return parsed.data;
 }
 
-// Cursors are opaque to clients: base64url JSON, checked on the way back in.
-const encodeCursor = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-function decodeCursor<T>(schema: z.ZodType<T>, cursor: string): T {
-  try {
-    const parsed = schema.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString()));
-    if (parsed.success) return parsed.data;
-  } catch {
-    // not JSON: answered below like any other foreign cursor
-  }
-  throw badInput('after', 'after is not a cursor returned by this query');
-}
-
-const experimentCursor = z.object({ k: z.literal('experiment'), t: z.number(), id: z.string().regex(UUID) });
-const runCursor = z.object({
-  k: z.literal('run'),
-  /** The sort it was made for, e.g. `metric:val/sharpe:desc`: a cursor only continues its own order. */
-  s: z.string(),
-  v: z.union([z.string(), z.number(), z.null()]),
-  id: z.string().regex(UUID),
-});
+const experimentCursor = cursorCodec<ExperimentCursor>(
+  'experiment',
+  z.object({ createdAtMs: z.number(), id: z.string().regex(UUID) }),
+);
+const runCursor = cursorCodec(
+  'run',
+  z.object({
+    /** The sort it was made for, e.g. `metric:val/sharpe:desc`: a cursor only continues its own order. */
+    s: z.string(),
+    v: z.union([z.string(), z.number(), z.null()]),
+    id: z.string().regex(UUID),
+  }),
+);
 const sortSignature = (sort: RunSort) =>
   `${sort.field}:${sort.field === 'metric' ? `${sort.metricKey}:` : ''}${sort.direction}`;
 
@@ -128,20 +121,6 @@ function parseMetrics(value: unknown): Record<string, number> {
   return value as Record<string, number>;
 }
 
-function registryError(err: unknown): Error {
-  if (!(err instanceof RegistryError)) return err instanceof Error ? err : new Error(String(err));
-  switch (err.code) {
-    case 'RUN_NOT_FOUND':
-      return badInput('input.runId', err.message);
-    case 'ARTIFACT_NOT_FOUND':
-      return badInput('input.artifactPath', err.message);
-    case 'VERSION_NOT_FOUND':
-      return new GatewayError('NOT_FOUND', err.message, 'input.version');
-    case 'SAME_STAGE':
-      return badInput('input.to', err.message);
-  }
-}
-
 // ---- series ----
 
 interface SeriesParent {
@@ -181,19 +160,6 @@ interface MetricComparisonParent {
 // ---- resolvers ----
 
 const dynamicDim = (d: number | null) => (d === null || d < 0 ? null : d);
-
-/** A repository page as a GraphQL connection: edges with encoded cursors, total, page info. */
-function connection<N, C>(
-  page: { items: Array<{ node: N; cursor: C }>; totalCount: number; hasNextPage: boolean },
-  cursorOf: (cursor: C) => string,
-) {
-  const edges = page.items.map(({ node, cursor }) => ({ node, cursor: cursorOf(cursor) }));
-  return {
-    edges,
-    totalCount: page.totalCount,
-    pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
-  };
-}
 
 export const trackingResolvers = {
   Run: {
@@ -252,13 +218,12 @@ export const trackingResolvers = {
     ) {
       requireUser(ctx);
       const first = intIn('first', args.first ?? 50, 1, MAX_PAGE);
-      const after = args.after ? decodeCursor(experimentCursor, args.after) : undefined;
       const page = await ctx.repos.runQueries.listExperiments({
         nameContains: args.nameContains || undefined,
         first,
-        after: after && ({ createdAtMs: after.t, id: after.id } satisfies ExperimentCursor),
+        after: args.after ? experimentCursor.decode(args.after) : undefined,
       });
-      return connection(page, (c) => encodeCursor({ k: 'experiment', t: c.createdAtMs, id: c.id }));
+      return { ...connection(page, experimentCursor.encode), totalCount: page.totalCount };
     },
     async experiment(_: unknown, args: { id: string }, ctx: GatewayContext) {
       requireUser(ctx);
@@ -281,12 +246,13 @@ export const trackingResolvers = {
       const signature = sortSignature(sort);
       let after: RunCursor | undefined;
       if (args.after) {
-        const c = decodeCursor(runCursor, args.after);
+        const c = runCursor.decode(args.after);
         if (c.s !== signature) throw badInput('after', 'after was returned for a different sort');
         after = { value: c.v, id: c.id };
       }
       const page = await ctx.repos.runQueries.listRuns({ filter, sort, first, after });
-      return connection(page, (c) => encodeCursor({ k: 'run', s: signature, v: c.value, id: c.id }));
+      const encode = (c: RunCursor) => runCursor.encode({ s: signature, v: c.value, id: c.id });
+      return { ...connection(page, encode), totalCount: page.totalCount };
     },
     async run(_: unknown, args: { id: string }, ctx: GatewayContext) {
       requireUser(ctx);
@@ -392,21 +358,17 @@ export const trackingResolvers = {
         throw badInput('input.description', 'input.description must be at most 2000 characters');
       const metrics =
         input.metrics === undefined || input.metrics === null ? undefined : parseMetrics(input.metrics);
-      try {
-        return await ctx.repos.registry.registerVersion(
-          {
-            modelName: input.modelName,
-            runId,
-            artifactPath: input.artifactPath,
-            signature: signature.data,
-            metrics,
-            description: input.description ?? null,
-          },
-          { by: user.email, auditActor: `user:${user.id}` },
-        );
-      } catch (err) {
-        throw registryError(err);
-      }
+      return ctx.repos.registry.registerVersion(
+        {
+          modelName: input.modelName,
+          runId,
+          artifactPath: input.artifactPath,
+          signature: signature.data,
+          metrics,
+          description: input.description ?? null,
+        },
+        { by: user.email, auditActor: `user:${user.id}` },
+      );
     },
     async moveModelStage(
       _: unknown,
@@ -422,20 +384,16 @@ export const trackingResolvers = {
       if (!reason) throw badInput('input.reason', 'input.reason must say why');
       if (reason.length > 2000)
         throw badInput('input.reason', 'input.reason must be at most 2000 characters');
-      try {
-        return await ctx.repos.registry.moveStage(
-          {
-            modelName: input.modelName,
-            version: input.version,
-            to: input.to,
-            reason,
-            authorize: (from, to) => requireRole(ctx, rolesForStageMove(from, to)),
-          },
-          { by: user.email, auditActor: `user:${user.id}` },
-        );
-      } catch (err) {
-        throw registryError(err);
-      }
+      return ctx.repos.registry.moveStage(
+        {
+          modelName: input.modelName,
+          version: input.version,
+          to: input.to,
+          reason,
+          authorize: (from, to) => requireRole(ctx, rolesForStageMove(from, to)),
+        },
+        { by: user.email, auditActor: `user:${user.id}` },
+      );
     },
   },
   Subscription: {

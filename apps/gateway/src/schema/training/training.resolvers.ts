@@ -1,8 +1,7 @@
 import { channels, type TrainingProgress } from '@tradeplane/contracts';
-import { TrainingJobError, type TrainingJobView } from '@tradeplane/training/service';
+import type { TrainingJobView } from '@tradeplane/training/service';
 import { withFilter } from 'graphql-subscriptions';
 import { requireRole, requireUser } from '../../auth/roles';
-import { badInput } from '../../errors/graphql-errors';
 import type { GatewayContext } from '../../context';
 
 /** GraphQL passes explicit nulls; the payload schema wants absent fields so defaults apply. */
@@ -35,12 +34,7 @@ export const trainingResolvers = {
   Mutation: {
     async startTraining(_: unknown, args: { config?: Record<string, unknown> | null }, ctx: GatewayContext) {
       const user = requireRole(ctx, ['quant', 'admin']);
-      try {
-        return presentJob(await ctx.training.start(withoutNulls(args.config ?? {}), `user:${user.id}`));
-      } catch (err) {
-        if (!(err instanceof TrainingJobError)) throw err;
-        throw badInput(`config.${err.field}`, `config.${err.message}`);
-      }
+      return presentJob(await ctx.training.start(withoutNulls(args.config ?? {}), `user:${user.id}`));
     },
     async cancelTraining(_: unknown, args: { id: string }, ctx: GatewayContext) {
       const user = requireRole(ctx, ['quant', 'admin']);

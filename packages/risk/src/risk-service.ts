@@ -2,11 +2,11 @@ import type { Repositories } from '@tradeplane/db';
 import type { Logger } from '@tradeplane/platform';
 import {
   buildRiskModel,
+  type BarColumns,
   type PreTradeLimits,
   type RiskModel,
   type RiskModelOptions,
 } from '@tradeplane/quant';
-import type { BarStore } from '../features';
 import { dailyReturnsTable } from './daily-returns';
 
 /** Which symbols the risk model covers. */
@@ -23,6 +23,11 @@ export function repositoryRiskUniverse(repos: Pick<Repositories, 'bars' | 'instr
       return instruments.filter((i) => daily.has(i.id)).map((i) => i.symbol);
     },
   };
+}
+
+/** A symbol's daily bars; the engine passes its feature bar store, so each series is loaded once. */
+export interface DailyBarSource {
+  get(symbol: string, timeframe: '1d'): Promise<{ bars: BarColumns }>;
 }
 
 /** What a response says about the model that answered. */
@@ -55,7 +60,7 @@ export class RiskService {
 
   constructor(
     private readonly universe: RiskUniverse,
-    private readonly bars: Pick<BarStore, 'get'>,
+    private readonly bars: DailyBarSource,
     readonly limits: PreTradeLimits,
     private readonly modelOptions: RiskModelOptions,
     private readonly clock: () => number,

@@ -33,7 +33,7 @@ function service(data: Map<string, BarColumns>, fail = { on: false }) {
       return [...data.keys()];
     },
   };
-  const bars = { get: async (symbol: string) => ({ bars: data.get(symbol)! }) as never };
+  const bars = { get: async (symbol: string) => ({ bars: data.get(symbol)! }) };
   return new RiskService(
     source,
     bars,
