@@ -29,6 +29,7 @@ import { redisTrackingEvents, trackingClientFromEnv } from '@tradeplane/tracking
 import { UnrecoverableError, type Worker } from 'bullmq';
 import { backfillFeatures } from './jobs/features/backfill-features.job';
 import { fitRegimeModel } from './jobs/regime/fit-regime.job';
+import { enqueueRegimeUpdate } from './jobs/regime/regime-update-trigger';
 import { updateRegimeHistory } from './jobs/regime/update-regime.job';
 import { startForensics, type RunningForensics } from './forensics/start-forensics';
 import {
@@ -75,7 +76,12 @@ export async function startWorkers(
     registers: [metrics],
   });
 
-  const regimeQueue = new JobQueue('regime.update', connection);
+  const regimeUpdates = new JobQueue('regime.update', connection);
+  const regimeUpdateTrigger = {
+    hasRegimeModel: async (symbol: string, timeframe: string) =>
+      (await repos.regimes.latestModel(symbol, timeframe)) !== null,
+    enqueue: regimeUpdates.enqueue.bind(regimeUpdates),
+  };
   // One tracking writer per worker process: its spool replays after a restart under the same name.
   const tracking = await trackingClientFromEnv({
     repository: repos.tracking,
@@ -101,8 +107,16 @@ export async function startWorkers(
             void job.updateProgress(p);
             void publish(channels.ingestionProgress, p).catch(() => undefined);
           },
-          onSeriesUpdated: (symbol, timeframe) =>
-            publish(channels.barsUpdated, { symbol, timeframe }).catch(() => undefined),
+          onSeriesUpdated: async (symbol, timeframe) => {
+            await publish(channels.barsUpdated, { symbol, timeframe }).catch(() => undefined);
+            const updateJob = await enqueueRegimeUpdate(
+              regimeUpdateTrigger,
+              payload.runId,
+              symbol,
+              timeframe,
+            );
+            if (updateJob) log.info({ symbol, timeframe, updateJob }, 'regime update enqueued');
+          },
         });
         log.info(
           { inserted: run.rowsInserted, updated: run.rowsUpdated, rejected: run.rowsRejected },
@@ -237,7 +251,7 @@ export async function startWorkers(
       stopping ??= (async () => {
         await Promise.all([...workers.map((w) => w.close()), forensics?.stop()]);
         await disposePreparedTrainingThread();
-        await regimeQueue.close();
+        await regimeUpdates.close();
         await tracking.close();
         await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
         connection.disconnect();
