@@ -143,7 +143,7 @@ export const channels = {
   runMetrics: 'tp:run-metrics',
   /** TradingState JSON whenever trading is halted or resumed. */
   tradingState: 'tp:trading-state',
-  /** {modelName, version, from, to} when a version moves stage: engines reload their models. */
+  /** ModelStageChange JSON when a version moves stage: engines reload their models. */
   modelStageChanged: 'tp:model-stage-changed',
   /** TrainingProgress JSON at each stage / epoch of a training job. */
   trainingProgress: 'tp:training-progress',
