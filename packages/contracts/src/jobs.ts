@@ -141,7 +141,7 @@ export const channels = {
   regimeChanged: 'tp:regime-changed',
   runStatus: 'tp:run-status',
   runMetrics: 'tp:run-metrics',
-  /** TradingState JSON whenever trading is halted or resumed. */
+  /** TradingStatus JSON whenever the trading state changes (halt, resume). */
   tradingState: 'tp:trading-state',
   /** ModelStageChange JSON when a version moves stage: engines reload their models. */
   modelStageChanged: 'tp:model-stage-changed',
