@@ -92,6 +92,7 @@ function ulid(ms = Date.now()): string {
 
 function decision(symbol: string, n: number): DecisionEvent {
   return {
+    schemaVersion: 1,
     id: ulid(),
     requestKey: `it-${SUFFIX}-${n}`,
     at: Date.now(),
@@ -316,6 +317,42 @@ describe('trading halt', () => {
       expect(resume.tradingStateChanged).toMatchObject({ cause: null, actorName: USERS.pm });
       expect(changes.errors).toEqual([]);
       expect(changes.events.every((e) => typeof e.tradingStateChanged.halted === 'boolean')).toBe(true);
+    } finally {
+      await ws.dispose();
+    }
+  });
+
+  it('gives the trading state as the TradingState enum beside the deprecated boolean, REDUCING included', async () => {
+    const viewer = await signedIn(USERS.viewer);
+    const pm = await signedIn(USERS.pm);
+    const read = async () => (await viewer.gql('{ tradingState{ state halted } }')).data.tradingState;
+    expect(await read()).toEqual({ state: 'ACTIVE', halted: false });
+    const halt = (await pm.gql(`mutation{ haltTrading(reason:"enum check"){ state{ state halted } } }`)).data;
+    expect(halt.haltTrading.state).toEqual({ state: 'HALTED', halted: true });
+    expect(await read()).toEqual({ state: 'HALTED', halted: true });
+    await pm.gql(RESUME, { r: 'enum check done' });
+    expect(await read()).toEqual({ state: 'ACTIVE', halted: false });
+
+    // REDUCING is not stored; another process that reports it reaches the subscribers as it is.
+    const ws = wsClient(viewer.cookie);
+    try {
+      const changes = collect<any>(ws, 'subscription{ tradingStateChanged{ state halted cause actor } }');
+      await sleep(300);
+      const reducing = {
+        state: 'REDUCING',
+        cause: `risk: VaR near limit ${SUFFIX}`,
+        actor: 'user:risk-desk',
+        since: null,
+      };
+      await gateway.services.redisQueue.publish(channels.tradingState, JSON.stringify(reducing));
+      const change = await changes.until((e) => e.tradingStateChanged.cause === reducing.cause);
+      expect(change.tradingStateChanged).toEqual({
+        state: 'REDUCING',
+        halted: false,
+        cause: reducing.cause,
+        actor: 'user:risk-desk',
+      });
+      expect(changes.errors).toEqual([]);
     } finally {
       await ws.dispose();
     }

@@ -28,6 +28,7 @@ import { redisTrackingEvents, trackingClientFromEnv } from '@tradeplane/tracking
 import type { Worker } from 'bullmq';
 import { backfillFeatures } from './jobs/features/backfill-features.job';
 import { fitRegimeModel } from './jobs/regime/fit-regime.job';
+import { enqueueRegimeUpdate } from './jobs/regime/regime-update-trigger';
 import { updateRegimeHistory } from './jobs/regime/update-regime.job';
 import { startForensics, type RunningForensics } from './forensics/start-forensics';
 import {
@@ -74,7 +75,12 @@ export async function startWorkers(
     registers: [metrics],
   });
 
-  const regimeQueue = new JobQueue('regime.update', connection);
+  const regimeUpdates = new JobQueue('regime.update', connection);
+  const regimeUpdateTrigger = {
+    hasRegimeModel: async (symbol: string, timeframe: string) =>
+      (await repos.regimes.latestModel(symbol, timeframe)) !== null,
+    enqueue: regimeUpdates.enqueue.bind(regimeUpdates),
+  };
   const trainingJobs = new TrainingJobs({ repos, redis: connection });
   // One tracking writer per worker process: its spool replays after a restart under the same name.
   const tracking = await trackingClientFromEnv({
@@ -101,8 +107,16 @@ export async function startWorkers(
             void job.updateProgress(p);
             void publish(channels.ingestionProgress, p).catch(() => undefined);
           },
-          onSeriesUpdated: (symbol, timeframe) =>
-            publish(channels.barsUpdated, { symbol, timeframe }).catch(() => undefined),
+          onSeriesUpdated: async (symbol, timeframe) => {
+            await publish(channels.barsUpdated, { symbol, timeframe }).catch(() => undefined);
+            const updateJob = await enqueueRegimeUpdate(
+              regimeUpdateTrigger,
+              payload.runId,
+              symbol,
+              timeframe,
+            );
+            if (updateJob) log.info({ symbol, timeframe, updateJob }, 'regime update enqueued');
+          },
         });
         log.info(
           { inserted: run.rowsInserted, updated: run.rowsUpdated, rejected: run.rowsRejected },
@@ -223,7 +237,7 @@ export async function startWorkers(
       stopping ??= (async () => {
         await Promise.all([...workers.map((w) => w.close()), forensics?.stop()]);
         await disposePreparedTrainingThread();
-        await regimeQueue.close();
+        await regimeUpdates.close();
         await trainingJobs.close();
         await tracking.close();
         await new Promise<void>((resolve) => metricsServer.close(() => resolve()));

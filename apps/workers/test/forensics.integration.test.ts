@@ -233,6 +233,71 @@ describe('forensics consumer', () => {
     }
   }, 120_000);
 
+  it('dead-letters events of a schema version it does not read, saying which version, and goes on', async () => {
+    const metrics = createMetricsRegistry('forensics-version-test');
+    const running = startForensics({
+      env: { ...env, FORENSICS_GROUP_ID: GROUP, FORENSICS_DLQ_TOPIC: DLQ },
+      repos,
+      metrics,
+      log: createLogger('forensics-test', 'silent'),
+    });
+    try {
+      // A real decision of the engine, stored as version 1, to send again under other versions.
+      const reply = await predict(engine.url, body(9), apiKey);
+      const stored = await waitFor(() => repos.forensics.get(reply.body.id as string), 30_000, 100);
+      const original = stored.decision;
+      const { schemaVersion: _, ...unversioned } = original;
+      await producer.send(TOPIC, [
+        {
+          key: '01JZZZZZZZZZZZZZZZZZZZZZZX',
+          value: JSON.stringify({ ...original, id: '01JZZZZZZZZZZZZZZZZZZZZZZX', schemaVersion: 2 }),
+        },
+        {
+          key: '01JZZZZZZZZZZZZZZZZZZZZZZW',
+          value: JSON.stringify({ ...unversioned, id: '01JZZZZZZZZZZZZZZZZZZZZZZW' }),
+        },
+      ]);
+      await waitFor(() => running.consumer.stats.deadLettered === 2, 30_000, 100);
+      expect(await repos.forensics.get('01JZZZZZZZZZZZZZZZZZZZZZZX')).toBeNull();
+      expect(await repos.forensics.get('01JZZZZZZZZZZZZZZZZZZZZZZW')).toBeNull();
+
+      const letters = new Map<string, DeadLetter>();
+      const reader = await kafka.consume({
+        groupId: `dlq-reader-${randomUUID()}`,
+        topics: [DLQ],
+        fromBeginning: true,
+        async handleBatch(events: ConsumedEvent[]) {
+          for (const e of events) {
+            const letter = deadLetter.parse(JSON.parse(e.value!));
+            if (letter.key) letters.set(letter.key, letter);
+          }
+        },
+      });
+      try {
+        await waitFor(
+          () => letters.has('01JZZZZZZZZZZZZZZZZZZZZZZX') && letters.has('01JZZZZZZZZZZZZZZZZZZZZZZW'),
+          30_000,
+          100,
+        );
+      } finally {
+        await reader.stop();
+      }
+      expect(letters.get('01JZZZZZZZZZZZZZZZZZZZZZZX')!.reason).toBe(
+        'schemaVersion: unknown version 2 (this consumer reads version 1)',
+      );
+      expect(letters.get('01JZZZZZZZZZZZZZZZZZZZZZZW')!.reason).toBe(
+        'schemaVersion: missing (this consumer reads version 1)',
+      );
+
+      // And it went on: a new decision is still explained.
+      const after = await predict(engine.url, body(10), apiKey);
+      const explained = await waitFor(() => repos.forensics.get(after.body.id as string), 30_000, 100);
+      expect(explained.status).toBe('explained');
+    } finally {
+      await running.stop();
+    }
+  }, 120_000);
+
   it('stores every decision exactly once when PostgreSQL stops in the middle of the stream and comes back', async () => {
     afterAll(() => stack('up', 'postgres')); // whatever happened, leave the stack up
     const running = startForensics({

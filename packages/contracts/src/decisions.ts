@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { assertNever } from './assert-never';
 
 /**
- * The decision engine's output and the trading halt, shared by the engine (producer), the
- * gateway and workers (consumers of the Kafka `decisions` topic) and the console.
+ * The decision engine's output (the predict response and the Kafka decision event) and the
+ * trading state, shared by the engine (producer), the gateway and workers (consumers of the
+ * `decisions` topic) and the console.
  */
 
 export const regimeProbabilities = z.object({ bull: z.number(), bear: z.number(), sideways: z.number() });
@@ -49,7 +51,11 @@ export const decisionTarget = z.object({
   featuresComplete: z.boolean().optional(),
 });
 
-export const decisionEvent = z.object({
+/**
+ * The decision itself, as the engine builds it: what the predict response and the decision
+ * event share.
+ */
+export const decisionBody = z.object({
   /** Sortable and unique: 48-bit ms timestamp + randomness, Crockford base32 (ULID). */
   id: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/),
   /** The routing key (the client's, or derived from the request); replaying it routes the same way. */
@@ -85,15 +91,6 @@ export const decisionEvent = z.object({
     /** `name → label`: `bootstrap` for the parameter-built versions, else the training run. */
     labels: z.record(z.string(), z.string()).optional(),
   }),
-  /** Scored by the shadow version and never acted on, when a shadow is configured. */
-  shadow: z
-    .object({
-      versions: z.record(z.string(), z.number().int()),
-      targets: z.array(
-        z.object({ symbol: z.string(), proposedWeight: z.number(), blendedSignal: z.number() }),
-      ),
-    })
-    .nullable(),
   timings: z.object({
     featuresMs: z.number(),
     regimeMs: z.number(),
@@ -102,11 +99,39 @@ export const decisionEvent = z.object({
     totalMs: z.number(),
   }),
 });
+export type DecisionBody = z.infer<typeof decisionBody>;
+
+/** What the shadow version would have proposed: scored after the response, never acted on. */
+export const shadowOutcome = z.object({
+  versions: z.record(z.string(), z.number().int()),
+  targets: z.array(z.object({ symbol: z.string(), proposedWeight: z.number(), blendedSignal: z.number() })),
+});
+export type ShadowOutcome = z.infer<typeof shadowOutcome>;
+
+/**
+ * The version of the decision event this code writes and reads. A change a reader of the
+ * previous version would misread (a field renamed, removed or reinterpreted) takes the next
+ * number; consumers dead-letter versions they do not know instead of guessing.
+ */
+export const DECISION_EVENT_SCHEMA_VERSION = 1;
+
+/**
+ * The Kafka `decisions` event (key = decision id): the decision plus what the consumers need
+ * of it after the response (forensics reruns the models on `targets[].features`), with the
+ * shadow outputs filled in.
+ */
+export const decisionEvent = z.object({
+  schemaVersion: z.literal(DECISION_EVENT_SCHEMA_VERSION),
+  ...decisionBody.shape,
+  /** Scored by the shadow version and never acted on, when a shadow is configured. */
+  shadow: shadowOutcome.nullable(),
+});
 export type DecisionEvent = z.infer<typeof decisionEvent>;
 
 /**
  * Parses a `decisions` message value: the event, or the first problem as `path: message`
- * (the reason a consumer logs or dead-letters).
+ * (the reason a consumer logs or dead-letters). An event of another schema version is
+ * refused before its fields are read.
  */
 export function parseDecisionEvent(
   value: string | null,
@@ -117,19 +142,70 @@ export function parseDecisionEvent(
   } catch {
     return { ok: false, reason: value ? 'not JSON' : 'empty message' };
   }
+  if (typeof json === 'object' && json !== null && !Array.isArray(json)) {
+    const version = (json as { schemaVersion?: unknown }).schemaVersion;
+    if (version !== DECISION_EVENT_SCHEMA_VERSION) {
+      const found = version === undefined ? 'missing' : `unknown version ${JSON.stringify(version)}`;
+      return {
+        ok: false,
+        reason: `schemaVersion: ${found} (this consumer reads version ${DECISION_EVENT_SCHEMA_VERSION})`,
+      };
+    }
+  }
   const result = decisionEvent.safeParse(json);
   if (result.success) return { ok: true, event: result.data };
   const first = result.error.issues[0];
   return { ok: false, reason: first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid' };
 }
 
-/** The trading halt as every process sees it. */
-export const tradingState = z.object({
-  halted: z.boolean(),
-  /** Why: `leakage: …` for an automatic halt, the person's reason otherwise. */
+/**
+ * Trading as every process sees it.
+ *   ACTIVE:   predict decides as usual.
+ *   HALTED:   predict answers 503 `HALTED` with the cause (a leakage alarm, or a pm/admin).
+ *   REDUCING: only risk-reducing orders (a position may shrink toward zero, never grow or
+ *             change side). Today it is carried and shown, and predict still decides as
+ *             under ACTIVE, saying `tradingState: 'REDUCING'`; nothing stores or sets it yet.
+ */
+export const tradingStates = ['ACTIVE', 'HALTED', 'REDUCING'] as const;
+export const tradingStateSchema = z.enum(tradingStates);
+export type TradingState = z.infer<typeof tradingStateSchema>;
+
+/** The states in which predict answers with a decision. */
+export type DecidingState = Exclude<TradingState, 'HALTED'>;
+
+/** Whether predict answers with a decision in this state (HALTED answers 503). */
+export function decidesIn(state: TradingState): state is DecidingState {
+  switch (state) {
+    case 'ACTIVE':
+    case 'REDUCING':
+      return true;
+    case 'HALTED':
+      return false;
+    default:
+      return assertNever(state);
+  }
+}
+
+/**
+ * The body of a 200 from `POST /api/v1/predict`: what the trading client acts on. It has no
+ * schema version (the HTTP API is versioned by its path) and says in which trading state the
+ * decision was made. `shadow` is always null here (shadow outputs are scored after the
+ * response and travel only in the event); it stays so that clients of the earlier body parse.
+ */
+export const predictResponse = z.object({
+  ...decisionBody.shape,
+  shadow: z.null(),
+  tradingState: z.enum(['ACTIVE', 'REDUCING'] satisfies DecidingState[]),
+});
+export type PredictResponse = z.infer<typeof predictResponse>;
+
+/** The trading state with its cause, as stored, published on Redis and shown. */
+export const tradingStatus = z.object({
+  state: tradingStateSchema,
+  /** Why: `leakage: …` for an automatic halt, the person's reason otherwise; null while ACTIVE. */
   cause: z.string().nullable(),
-  /** `user:<id>`, `engine:leakage-monitor`, … */
+  /** `user:<id>`, `engine:leakage-monitor`, …; while ACTIVE, who resumed trading last. */
   actor: z.string().nullable(),
   since: z.string().nullable(),
 });
-export type TradingState = z.infer<typeof tradingState>;
+export type TradingStatus = z.infer<typeof tradingStatus>;

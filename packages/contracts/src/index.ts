@@ -1,3 +1,4 @@
+export * from './assert-never';
 export * from './features';
 export * from './jobs';
 export * from './bars';

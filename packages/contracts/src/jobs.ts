@@ -28,6 +28,7 @@ export const regimeFitPayload = z.object({
 });
 export type RegimeFitPayload = z.infer<typeof regimeFitPayload>;
 
+/** Enqueued by the data.import job for each series it updated that has a stored regime model. */
 export const regimeUpdatePayload = z.object({
   symbol: z.string().min(1),
   timeframe: z.string().min(1),
@@ -103,17 +104,17 @@ export const trainingPayload = z.object({
 export type TrainingPayload = z.infer<typeof trainingPayload>;
 export type TrainingConfigInput = z.input<typeof trainingPayload>;
 
+/**
+ * Queue, payload and attempts per job name. There is no per-job timeout: a BullMQ worker cannot
+ * stop a handler that is running, so failing a job on a timer would only start a retry beside
+ * the run still going. A training run stops on `cancelTraining` instead.
+ */
 export const jobCatalog = {
-  'data.import': { queue: 'data-import', payload: dataImportPayload, attempts: 3, timeoutMs: 10 * 60_000 },
-  'features.backfill': {
-    queue: 'feature-backfill',
-    payload: featureBackfillPayload,
-    attempts: 3,
-    timeoutMs: 10 * 60_000,
-  },
-  'regime.fit': { queue: 'regime', payload: regimeFitPayload, attempts: 2, timeoutMs: 10 * 60_000 },
-  'regime.update': { queue: 'regime', payload: regimeUpdatePayload, attempts: 3, timeoutMs: 60_000 },
-  'training.run': { queue: 'training', payload: trainingPayload, attempts: 2, timeoutMs: 60 * 60_000 },
+  'data.import': { queue: 'data-import', payload: dataImportPayload, attempts: 3 },
+  'features.backfill': { queue: 'feature-backfill', payload: featureBackfillPayload, attempts: 3 },
+  'regime.fit': { queue: 'regime', payload: regimeFitPayload, attempts: 2 },
+  'regime.update': { queue: 'regime', payload: regimeUpdatePayload, attempts: 3 },
+  'training.run': { queue: 'training', payload: trainingPayload, attempts: 2 },
 } as const;
 export type JobName = keyof typeof jobCatalog;
 
@@ -140,9 +141,9 @@ export const channels = {
   regimeChanged: 'tp:regime-changed',
   runStatus: 'tp:run-status',
   runMetrics: 'tp:run-metrics',
-  /** TradingState JSON whenever trading is halted or resumed. */
+  /** TradingStatus JSON whenever the trading state changes (halt, resume). */
   tradingState: 'tp:trading-state',
-  /** {modelName, version, from, to} when a version moves stage: engines reload their models. */
+  /** ModelStageChange JSON when a version moves stage: engines reload their models. */
   modelStageChanged: 'tp:model-stage-changed',
   /** TrainingProgress JSON at each stage / epoch of a training job. */
   trainingProgress: 'tp:training-progress',

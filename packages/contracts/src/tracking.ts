@@ -164,3 +164,17 @@ export function rolesForStageMove(from: ModelStage, to: ModelStage): readonly Ro
   const guarded = (s: ModelStage) => s === 'canary' || s === 'production';
   return guarded(from) || guarded(to) ? ['pm', 'admin'] : ['quant', 'pm', 'admin'];
 }
+
+/**
+ * Published on `channels.modelStageChanged` after a stage move is committed: the engines
+ * reload their live versions at once instead of on their registry poll. `archived` is the
+ * version the move took out of its live stage, if any.
+ */
+export const modelStageChange = z.object({
+  modelName: z.string(),
+  version: z.number().int(),
+  from: z.enum(modelStages),
+  to: z.enum(modelStages),
+  archived: z.number().int().nullable(),
+});
+export type ModelStageChange = z.infer<typeof modelStageChange>;

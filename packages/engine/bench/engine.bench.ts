@@ -47,7 +47,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { featureNames, type DecisionEvent, type FeatureName } from '@tradeplane/contracts';
+import { featureNames, type DecisionBody, type FeatureName } from '@tradeplane/contracts';
 import { openRepositories } from '@tradeplane/db';
 import {
   createCacheConnection,
@@ -140,7 +140,7 @@ function totalMs(body: string): number {
  * with that feature at 0 (the baseline value of featureRow's nulls); a feature's attribution
  * is the full output minus the occluded one, per specialist signal and for the blend.
  */
-function explainByOcclusion(set: ModelSet, decision: DecisionEvent) {
+function explainByOcclusion(set: ModelSet, decision: DecisionBody) {
   const names = set.specialistNames;
   const regime = [decision.regime.bull, decision.regime.bear, decision.regime.sideways];
   const occluded = new Float32Array(FEATURE_COUNT);

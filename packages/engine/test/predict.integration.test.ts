@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { channels, decisionEvent, type TradingState } from '@tradeplane/contracts';
+import { channels, decisionEvent, predictResponse, type TradingStatus } from '@tradeplane/contracts';
 import type { Repositories } from '@tradeplane/db';
 import { createLogger, createQueueConnection, KafkaAdapter, type ConsumedEvent } from '@tradeplane/platform';
 import {
@@ -50,7 +50,7 @@ const body = {
   portfolio: { SPY: 0.1, JPM: 0.05 },
 };
 
-async function setTradingState(state: TradingState) {
+async function setTradingState(state: TradingStatus) {
   await redis.publish(channels.tradingState, JSON.stringify(state));
 }
 
@@ -131,7 +131,8 @@ describe('POST /api/v1/predict', () => {
   it('answers with the decision: targets, regime, confidence, risk, versions and timings', async () => {
     const { status, body: d } = await predict(engine.url, body, apiKey);
     expect(status).toBe(200);
-    expect(decisionEvent.safeParse(d).success).toBe(true);
+    expect(predictResponse.safeParse(d).success).toBe(true);
+    expect(d.tradingState).toBe('ACTIVE');
     expect(d.id).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
     expect(d.requestKey).toBe(`SPY,AAPL|1d|${Date.parse(body.asOf)}`);
     expect(d.models).toEqual({
@@ -202,10 +203,14 @@ describe('POST /api/v1/predict', () => {
     expect(early.body.error.code).toBe('NO_DATA');
   });
 
-  it('publishes each decision to Kafka after answering, keyed by its id', async () => {
+  it('publishes each decision to Kafka after answering, keyed by its id, as a versioned event', async () => {
     const { body: d } = await predict(engine.url, { ...body, requestKey: 'kafka-check' }, apiKey);
     const value = await waitFor(() => consumed.get(d.id), 30_000);
-    expect(JSON.parse(value)).toEqual(d);
+    // The event is the response's decision with its schema version, less the trading state.
+    const { tradingState, ...decision } = d;
+    expect(tradingState).toBe('ACTIVE');
+    expect(JSON.parse(value)).toEqual({ schemaVersion: 1, ...decision });
+    expect(decisionEvent.safeParse(JSON.parse(value)).success).toBe(true);
   });
 });
 
@@ -292,6 +297,7 @@ describe('trading halt', () => {
     });
     expect(halted.body).toMatchObject({
       error: { code: 'HALTED', cause: 'manual: exchange outage' },
+      state: 'HALTED',
       halted: true,
       cause: 'manual: exchange outage',
       actor: 'user:test-pm',
@@ -311,10 +317,10 @@ describe('trading halt', () => {
   });
 
   it('halts at once on a leakage alarm, then stores, audits and publishes the halt', async () => {
-    const messages: TradingState[] = [];
+    const messages: TradingStatus[] = [];
     const listener = createQueueConnection(testEnv.REDIS_QUEUE_URL!);
     await listener.subscribe(channels.tradingState);
-    listener.on('message', (_c, m) => messages.push(JSON.parse(m) as TradingState));
+    listener.on('message', (_c, m) => messages.push(JSON.parse(m) as TradingStatus));
 
     // The monitor's alarm path: a served vector that differs from the full-history value.
     const series = await engine.bars.get('SPY', '1d');
@@ -334,7 +340,7 @@ describe('trading halt', () => {
 
     const stored = await waitFor(async () => {
       const s = await repos.tradingHalts.current();
-      return s.halted ? s : null;
+      return s.state === 'HALTED' ? s : null;
     });
     expect(stored).toMatchObject({ actor: 'engine:leakage-monitor', cause: r.body.cause });
     const audit = await waitFor(async () =>
@@ -343,7 +349,7 @@ describe('trading halt', () => {
       ),
     );
     expect(audit.reason).toBe(r.body.cause);
-    await waitFor(() => messages.some((m) => m.halted && m.actor === 'engine:leakage-monitor'));
+    await waitFor(() => messages.some((m) => m.state === 'HALTED' && m.actor === 'engine:leakage-monitor'));
     listener.disconnect();
 
     const resumed = await repos.tradingHalts.resume('user:test-admin', 'leak explained: test');

@@ -7,6 +7,7 @@ const ID = (n: number) => `01J${String(n).padStart(23, '0')}`;
 
 function event(n: number): DecisionEvent {
   return {
+    schemaVersion: 1,
     id: ID(n),
     requestKey: `k${n}`,
     at: 1_700_000_000_000 + n,
@@ -79,6 +80,18 @@ describe('DecisionStream.handleBatch', () => {
     expect(await h.count('stored')).toBe(2);
     expect(await h.count('invalid')).toBe(3);
     expect(h.published.map((e) => e.id)).toEqual([ID(3)]);
+  });
+
+  it('skips events of a schema version it does not read, as invalid', async () => {
+    const h = harness();
+    const { schemaVersion: _, ...unversioned } = event(2);
+    await h.stream.handleBatch([
+      message(JSON.stringify({ ...event(1), schemaVersion: 2 })),
+      message(JSON.stringify(unversioned)),
+    ]);
+    expect([...h.stored]).toEqual([]);
+    expect(await h.count('invalid')).toBe(2);
+    expect(h.published).toEqual([]);
   });
 
   it('samples once per slot and never an event another delivery already stored', async () => {

@@ -90,6 +90,8 @@ export interface MoveStageInput {
 
 export interface MoveStageResult {
   version: ModelVersionRecord;
+  /** The stage the version left. */
+  from: ModelStage;
   /** The version that held the target stage and was archived to make room, if any. */
   archived: ModelVersionRecord | null;
 }
@@ -248,7 +250,7 @@ export class ModelRegistryRepository {
         to: input.to,
         ...(archived ? { archived: archived.version } : {}),
       });
-      return { version, archived };
+      return { version, from, archived };
     });
   }
 

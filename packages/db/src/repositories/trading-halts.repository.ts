@@ -1,4 +1,4 @@
-import type { TradingState } from '@tradeplane/contracts';
+import type { TradingStatus } from '@tradeplane/contracts';
 import type pg from 'pg';
 import type { PrismaClient, TradingHalt } from '../generated/prisma/client';
 
@@ -36,21 +36,21 @@ export class TradingHaltsRepository {
   ) {}
 
   /**
-   * Halted with the open halt's cause, actor and time; otherwise trading, with the last
-   * resume's actor and time (nulls when trading was never halted).
+   * HALTED with the open halt's cause, actor and time; otherwise ACTIVE, with the last
+   * resume's actor and time (nulls when trading was never halted). REDUCING is not stored.
    */
-  async current(): Promise<TradingState> {
+  async current(): Promise<TradingStatus> {
     const open = await this.prisma.tradingHalt.findUnique({ where: { open: true } });
     if (open) return haltedState(fromModel(open));
     const last = await this.prisma.tradingHalt.findFirst({
       where: { resumedAt: { not: null } },
       orderBy: [{ resumedAt: 'desc' }, { id: 'desc' }],
     });
-    return { halted: false, cause: null, actor: last?.resumedBy ?? null, since: iso(last?.resumedAt) };
+    return { state: 'ACTIVE', cause: null, actor: last?.resumedBy ?? null, since: iso(last?.resumedAt) };
   }
 
   /** Opens a halt; while one is open it is returned instead, with `created` false. */
-  async halt(cause: string, actor: string): Promise<{ state: TradingState; created: boolean }> {
+  async halt(cause: string, actor: string): Promise<{ state: TradingStatus; created: boolean }> {
     // A halt resumed between the conflicting insert and the read leaves nothing to read: insert again.
     for (let attempt = 0; attempt < 5; attempt++) {
       const inserted = await this.pool.query<HaltRow>(
@@ -66,7 +66,7 @@ export class TradingHaltsRepository {
   }
 
   /** Closes the open halt; `resumed` is false (and nothing changes) when trading was not halted. */
-  async resume(actor: string, reason: string): Promise<{ state: TradingState; resumed: boolean }> {
+  async resume(actor: string, reason: string): Promise<{ state: TradingStatus; resumed: boolean }> {
     const { rows } = await this.pool.query<HaltRow>(
       `UPDATE trading_halts SET "open" = NULL, resumed_at = now(), resumed_by = $1, resume_reason = $2
        WHERE "open" RETURNING ${COLUMNS}`,
@@ -74,7 +74,7 @@ export class TradingHaltsRepository {
     );
     const row = rows[0];
     if (!row) return { state: await this.current(), resumed: false };
-    return { state: { halted: false, cause: null, actor, since: iso(row.resumed_at) }, resumed: true };
+    return { state: { state: 'ACTIVE', cause: null, actor, since: iso(row.resumed_at) }, resumed: true };
   }
 
   /** Halts, newest first. */
@@ -87,8 +87,8 @@ export class TradingHaltsRepository {
   }
 }
 
-function haltedState(h: TradingHaltRecord): TradingState {
-  return { halted: true, cause: h.cause, actor: h.haltedBy, since: h.haltedAt.toISOString() };
+function haltedState(h: TradingHaltRecord): TradingStatus {
+  return { state: 'HALTED', cause: h.cause, actor: h.haltedBy, since: h.haltedAt.toISOString() };
 }
 
 function iso(d: Date | null | undefined): string | null {

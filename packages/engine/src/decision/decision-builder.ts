@@ -11,7 +11,7 @@
  *   confidence = mean over targets of |blend| (0 for a target still warming up): the blended
  *                conviction, 1 when every weighted specialist says ±1 in the same direction.
  */
-import type { DecisionEvent } from '@tradeplane/contracts';
+import type { DecisionBody, ShadowOutcome } from '@tradeplane/contracts';
 import { checkOrders, type PreTradeLimits, type PreTradeResult, type RiskModel } from '@tradeplane/quant';
 import {
   featureRow,
@@ -108,15 +108,15 @@ export interface DecisionParts {
   arm: ArmModels;
   scored: readonly ScoredTarget[];
   risk: PreTradeResult;
-  timings: DecisionEvent['timings'];
+  timings: DecisionBody['timings'];
 }
 
-/** The decision object: the predict response body and the Kafka event (shadow filled later). */
-export function assembleDecision(p: DecisionParts): DecisionEvent {
+/** The decision: the body of the predict response and of the Kafka event (decision-wire.ts). */
+export function assembleDecision(p: DecisionParts): DecisionBody {
   const names = p.arm.set.specialistNames;
   let confidence = 0;
   const approved = new Map(p.risk.orders.map((o) => [o.symbol, o.approvedWeight]));
-  const targets = p.scored.map((t): DecisionEvent['targets'][number] => {
+  const targets = p.scored.map((t): DecisionBody['targets'][number] => {
     if (t.complete) confidence += Math.abs(t.blend);
     return {
       symbol: t.features.symbol,
@@ -167,7 +167,6 @@ export function assembleDecision(p: DecisionParts): DecisionEvent {
       })),
     },
     models: { arm: p.arm.arm, versions: p.arm.versions, labels: p.arm.labels },
-    shadow: null,
     timings: p.timings,
   };
 }
@@ -175,10 +174,10 @@ export function assembleDecision(p: DecisionParts): DecisionEvent {
 /** What the shadow set would have proposed (after the response; never acted on). */
 export function shadowOutcome(
   shadow: ArmModels,
-  decision: DecisionEvent,
+  decision: DecisionBody,
   portfolio: Readonly<Record<string, number>>,
   positionScale: number,
-): NonNullable<DecisionEvent['shadow']> {
+): ShadowOutcome {
   const regime: RegimePoint = { ...decision.regime, barTime: null, note: null };
   const targets = decision.targets.map((t) => ({ symbol: t.symbol, barTime: t.barTime, values: t.features }));
   const scored = scoreTargets(shadow.set, targets, regime, portfolio, positionScale);

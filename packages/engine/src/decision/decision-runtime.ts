@@ -6,7 +6,7 @@
  * Start order matters: the caller subscribes to the channels before `startDecisionRuntime`
  * loads the halt state, so no halt published in between is missed.
  */
-import { channels, tradingState as tradingStateSchema, type TradingState } from '@tradeplane/contracts';
+import { assertNever, channels, tradingStatus, type TradingStatus } from '@tradeplane/contracts';
 import type { Repositories } from '@tradeplane/db';
 import {
   probe,
@@ -162,7 +162,11 @@ export async function startDecisionRuntime(deps: DecisionRuntimeDeps): Promise<D
   const events = await openDecisionEvents(deps.kafka, config.events, deps.metrics, log);
   const metrics = new DecisionMetrics(
     deps.metrics,
-    { halted: () => halts.halted, active: () => models.active, swaps: () => models.stats.swaps },
+    {
+      halted: () => halts.state === 'HALTED',
+      active: () => models.active,
+      swaps: () => models.stats.swaps,
+    },
     clock,
     log,
   );
@@ -222,8 +226,16 @@ export async function startDecisionRuntime(deps: DecisionRuntimeDeps): Promise<D
         probe('regime', async () => regime.health()),
         probe('trading', async () => {
           const s = halts.current;
-          if (!s.halted) return `trading${halts.loaded ? '' : ' (state not read from the database yet)'}`;
-          return `HALTED since ${s.since} by ${s.actor}: ${s.cause}`;
+          switch (s.state) {
+            case 'ACTIVE':
+              return `ACTIVE${halts.loaded ? '' : ' (state not read from the database yet)'}`;
+            case 'HALTED':
+              return `HALTED since ${s.since} by ${s.actor}: ${s.cause}`;
+            case 'REDUCING':
+              return `REDUCING since ${s.since} by ${s.actor}: ${s.cause}`;
+            default:
+              return assertNever(s.state);
+          }
         }),
         probe('decision-events', async () => {
           const st = events.publisher.stats();
@@ -266,9 +278,9 @@ export async function startDecisionRuntime(deps: DecisionRuntimeDeps): Promise<D
   };
 }
 
-function parseState(message: string): TradingState | null {
+function parseState(message: string): TradingStatus | null {
   try {
-    const parsed = tradingStateSchema.safeParse(JSON.parse(message));
+    const parsed = tradingStatus.safeParse(JSON.parse(message));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;

@@ -1,4 +1,10 @@
-import { decisionEvent, type DecisionEvent, type FeatureVectorDto } from '@tradeplane/contracts';
+import {
+  decisionBody,
+  decisionEvent,
+  predictResponse,
+  type DecisionEvent,
+  type FeatureVectorDto,
+} from '@tradeplane/contracts';
 import { createLogger, createMetricsRegistry } from '@tradeplane/platform';
 import { buildRiskModel, preTradeLimits, type BarColumns } from '@tradeplane/quant';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +20,7 @@ import {
 import { dailyReturnsTable } from '../risk';
 import { DecisionMetrics } from './decision-metrics';
 import { DecisionService, RiskUnavailableError, type Decided } from './decision-service';
+import { predictResponseJson } from './decision-wire';
 import type { ActiveModels, ArmModels } from '../catalog';
 import { parsePredictRequest } from './predict.schema';
 import { RegimeTable } from '../regime';
@@ -144,7 +151,7 @@ describe('DecisionService', () => {
       performance.now(),
     );
     const d = decided.decision;
-    expect(decisionEvent.safeParse(d).success).toBe(true);
+    expect(decisionBody.safeParse(d).success).toBe(true);
     expect(d.regime).toEqual({ bull: 1 / 3, bear: 1 / 3, sideways: 1 / 3 });
     expect(d.regimeSource).toMatchObject({ model: null, note: 'no regime model is stored for SPY 1d' });
     expect(d.models).toMatchObject({ arm: 'production', labels: { momentum: 'bootstrap' } });
@@ -173,7 +180,10 @@ describe('DecisionService', () => {
 
     const json = JSON.stringify(d);
     service.afterResponse(decided, json);
-    expect(published).toEqual([{ key: d.id, value: json }]);
+    expect(published).toEqual([{ key: d.id, value: expect.any(String) }]);
+    const event: unknown = JSON.parse(published[0]!.value as string);
+    expect(event).toEqual({ schemaVersion: 1, ...d, shadow: null });
+    expect(decisionEvent.safeParse(event).success).toBe(true);
   });
 
   it('normalises invalid meta-controller weights, flags the target and counts it in a metric', async () => {
@@ -213,9 +223,10 @@ describe('DecisionService', () => {
     service.afterResponse(decided, json);
     expect(published).toEqual([]);
     await new Promise((r) => setImmediate(r));
-    const event = published[0]!.value as DecisionEvent;
+    const event = decisionEvent.parse(JSON.parse(published[0]!.value as string)) satisfies DecisionEvent;
     expect(published[0]!.key).toBe(decided.decision.id);
-    expect(JSON.parse(json).shadow).toBeNull(); // the response never carries shadow outputs
+    // The response never carries shadow outputs.
+    expect(predictResponse.parse(JSON.parse(predictResponseJson(json, 'ACTIVE'))).shadow).toBeNull();
     expect(event.shadow?.versions.momentum).toBe(9);
     expect(event.shadow?.targets[0]!.symbol).toBe('SPY');
     expect(event.shadow?.targets[0]!.blendedSignal).not.toBe(decided.decision.targets[0]!.blendedSignal);

@@ -4,12 +4,13 @@
  * changes, the decision; after the response, the decision event. Nothing here waits on
  * PostgreSQL or Kafka: the only possible await is a feature vector not yet in the LRU.
  */
-import type { DecisionEvent, FeatureVectorDto, Timeframe } from '@tradeplane/contracts';
+import type { DecisionBody, FeatureVectorDto, ShadowOutcome, Timeframe } from '@tradeplane/contracts';
 import type { Logger } from '@tradeplane/platform';
 import type { PreTradeLimits } from '@tradeplane/quant';
 import type { RiskSnapshot } from '../risk';
 import { assembleDecision, checkTargets, scoreTargets, shadowOutcome } from './decision-builder';
 import type { DecisionMetrics } from './decision-metrics';
+import { decisionEventJson } from './decision-wire';
 import type { ActiveModels, ArmModels } from '../catalog';
 import type { PredictRequest } from './predict.schema';
 import type { RegimeTable } from '../regime';
@@ -47,7 +48,7 @@ export class RiskUnavailableError extends Error {
 
 /** A decision and what the after-response step needs. */
 export interface Decided {
-  decision: DecisionEvent;
+  decision: DecisionBody;
   shadow: ArmModels | null;
   portfolio: Readonly<Record<string, number>>;
 }
@@ -115,24 +116,25 @@ export class DecisionService {
   }
 
   /**
-   * After the response is written: publish the event (the response's own JSON when there is
-   * no shadow); with a shadow arm, score it on the next turn of the event loop, fill
-   * `shadow` and publish then.
+   * After the response is written: publish the event, spliced from `bodyJson` (the
+   * `JSON.stringify` of the decision the response was made from); with a shadow arm, score it
+   * on the next turn of the event loop and publish the event with its outputs then.
    */
-  afterResponse({ decision, shadow, portfolio }: Decided, json: string): void {
+  afterResponse({ decision, shadow, portfolio }: Decided, bodyJson: string): void {
     const { events, metrics, positionScale, log } = this.deps;
     if (!shadow) {
-      events.publish(decision.id, json);
+      events.publish(decision.id, decisionEventJson(bodyJson, null));
       return;
     }
     setImmediate(() => {
+      let outcome: ShadowOutcome | null = null;
       try {
-        decision.shadow = shadowOutcome(shadow, decision, portfolio, positionScale);
+        outcome = shadowOutcome(shadow, decision, portfolio, positionScale);
         metrics.shadowScored();
       } catch (err) {
         log.error({ err, decisionId: decision.id, shadow: shadow.key }, 'shadow scoring failed');
       }
-      events.publish(decision.id, decision);
+      events.publish(decision.id, decisionEventJson(bodyJson, outcome));
     });
   }
 

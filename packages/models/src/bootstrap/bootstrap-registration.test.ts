@@ -40,8 +40,9 @@ function fakes() {
     },
     async moveStage(input) {
       const v = versions.find((x) => x.modelName === input.modelName && x.version === input.version)!;
+      const from = v.stage;
       v.stage = input.to;
-      return { version: v, archived: null };
+      return { version: v, from, archived: null };
     },
   };
   const tracking = (): BootstrapTracking => ({

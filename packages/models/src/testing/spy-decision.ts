@@ -3,7 +3,12 @@
  * for the forensics tests of the engine and the gateway. The risk check is a fixed resize by
  * half, bound by the gross rule.
  */
-import { decisionEvent, decisionIdTime, type DecisionEvent } from '@tradeplane/contracts';
+import {
+  DECISION_EVENT_SCHEMA_VERSION,
+  decisionEvent,
+  decisionIdTime,
+  type DecisionEvent,
+} from '@tradeplane/contracts';
 import type { ModelSet } from '../model-set/model-set';
 import { spyFeatures } from './spy-features';
 
@@ -44,6 +49,7 @@ export function spyDecision(set: ModelSet, spec: SpyDecisionSpec): DecisionEvent
     };
   });
   return decisionEvent.parse({
+    schemaVersion: DECISION_EVENT_SCHEMA_VERSION,
     id: spec.id,
     requestKey: spec.requestKey ?? `test-${spec.id}`,
     at: decisionIdTime(spec.id),

@@ -4,6 +4,7 @@ import {
   rolesForStageMove,
   trackingKey,
   type ModelStage,
+  type ModelStageChange,
   type RunMetricsEvent,
   type RunStatusEvent,
 } from '@tradeplane/contracts';
@@ -34,6 +35,20 @@ const MAX_COMPARED_METRICS = 50;
 /** Letters, digits, `_ . -`; no `@`, which separates name and version in `name@v3`. */
 const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
 const REGISTER_ROLES = ['quant', 'pm', 'admin'] as const;
+
+/**
+ * Tells the engines that a stage move is committed, so they load the live versions at once.
+ * Not awaited: the move is stored, and an engine that misses the message (Redis away) picks
+ * the move up on its registry poll.
+ */
+function announceStageChange(ctx: GatewayContext, change: ModelStageChange): void {
+  ctx.pubsub.publish(channels.modelStageChanged, change).catch((err: unknown) => {
+    ctx.logger.error(
+      { err, change },
+      'could not publish the stage change; engines will see it on their poll',
+    );
+  });
+}
 
 // ---- argument validation: each error names the argument path the client sent ----
 
@@ -384,7 +399,7 @@ export const trackingResolvers = {
       if (!reason) throw badInput('input.reason', 'input.reason must say why');
       if (reason.length > 2000)
         throw badInput('input.reason', 'input.reason must be at most 2000 characters');
-      return ctx.repos.registry.moveStage(
+      const moved = await ctx.repos.registry.moveStage(
         {
           modelName: input.modelName,
           version: input.version,
@@ -394,6 +409,14 @@ export const trackingResolvers = {
         },
         { by: user.email, auditActor: `user:${user.id}` },
       );
+      announceStageChange(ctx, {
+        modelName: moved.version.modelName,
+        version: moved.version.version,
+        from: moved.from,
+        to: moved.version.stage,
+        archived: moved.archived?.version ?? null,
+      });
+      return moved;
     },
   },
   Subscription: {

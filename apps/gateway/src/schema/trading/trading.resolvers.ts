@@ -1,4 +1,4 @@
-import { channels, tradingState, type TradingState } from '@tradeplane/contracts';
+import { channels, tradingStatus, type TradingStatus } from '@tradeplane/contracts';
 import type { TradingHaltRecord } from '@tradeplane/db';
 import { withFilter } from 'graphql-subscriptions';
 import { requireRole, requireUser } from '../../auth/roles';
@@ -29,7 +29,7 @@ async function actorName(actor: string | null, ctx: GatewayContext): Promise<str
  * Tells every process (engines, other gateway replicas, subscribed consoles). Not awaited: the
  * halt is already stored, and the queue connection delivers it once Redis is reachable again.
  */
-function broadcast(ctx: GatewayContext, state: TradingState): void {
+function broadcast(ctx: GatewayContext, state: TradingStatus): void {
   ctx.pubsub.publish(channels.tradingState, state).catch((err: unknown) => {
     ctx.logger.error({ err, state }, 'could not publish the trading state');
   });
@@ -37,7 +37,7 @@ function broadcast(ctx: GatewayContext, state: TradingState): void {
 
 export const tradingResolvers = {
   Query: {
-    async tradingState(_: unknown, __: unknown, ctx: GatewayContext): Promise<TradingState> {
+    async tradingState(_: unknown, __: unknown, ctx: GatewayContext): Promise<TradingStatus> {
       requireUser(ctx);
       return ctx.repos.tradingHalts.current();
     },
@@ -93,13 +93,14 @@ export const tradingResolvers = {
           return ctx.pubsub.asyncIterableIterator<unknown>(channels.tradingState);
         },
         // Other processes publish here too (the engine's leakage halt): pass on only what parses.
-        (payload) => tradingState.safeParse(payload).success,
+        (payload) => tradingStatus.safeParse(payload).success,
       ),
-      resolve: (payload: unknown) => tradingState.parse(payload),
+      resolve: (payload: unknown) => tradingStatus.parse(payload),
     },
   },
-  TradingState: {
-    actorName: (state: TradingState, _: unknown, ctx: GatewayContext) => actorName(state.actor, ctx),
+  TradingStatus: {
+    halted: (status: TradingStatus) => status.state === 'HALTED',
+    actorName: (status: TradingStatus, _: unknown, ctx: GatewayContext) => actorName(status.actor, ctx),
   },
   TradingHalt: {
     haltedByName: async (h: TradingHaltRecord, _: unknown, ctx: GatewayContext) =>

@@ -7,17 +7,17 @@ import styles from './trading.module.css';
 
 /** On every console page while trading is halted: why, since when, and who halted it. */
 export function HaltBanner() {
-  const { state } = useTradingState();
-  if (!state?.halted) return null;
+  const { status } = useTradingState();
+  if (status?.state !== 'HALTED') return null;
   return (
     <div className={styles.banner} role="alert" data-testid="halt-banner">
       <span className={styles.bannerTitle}>Trading halted</span>
       <span className={styles.bannerCause} data-testid="halt-cause">
-        {state.cause}
+        {status.cause}
       </span>
       <span className={styles.bannerMeta}>
-        since <span className="mono">{formatTimestamp(state.since)}</span> by{' '}
-        <span className="mono">{state.actorName ?? state.actor ?? 'unknown'}</span>
+        since <span className="mono">{formatTimestamp(status.since)}</span> by{' '}
+        <span className="mono">{status.actorName ?? status.actor ?? 'unknown'}</span>
       </span>
       <Link href="/decisions" className={styles.bannerLink}>
         Decisions →

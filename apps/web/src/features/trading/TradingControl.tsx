@@ -8,6 +8,7 @@ import { Card } from '@/shared/ui/Card';
 import { ErrorState, Loading } from '@/shared/ui/States';
 import { HALT_TRADING, RESUME_TRADING } from './operations';
 import { useTradingState } from './TradingStateProvider';
+import { tradingStateView } from './tradingStateView';
 import styles from './trading.module.css';
 
 const REASON_MAX = 2000;
@@ -18,7 +19,7 @@ const REASON_MAX = 2000;
  */
 export function TradingControl() {
   const user = useSession();
-  const { state, error, liveError, apply } = useTradingState();
+  const { status, error, liveError, apply } = useTradingState();
   const canControl = hasRole(user, 'pm', 'admin');
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string | null>(null);
@@ -27,7 +28,7 @@ export function TradingControl() {
   const [note, setNote] = useState<string | null>(null);
 
   const act = async () => {
-    if (!state) return;
+    if (!status) return;
     const why = reason.trim();
     if (!why) {
       setReasonError(`Give a reason: it goes into the audit log.`);
@@ -42,14 +43,15 @@ export function TradingControl() {
     setNote(null);
     setBusy(true);
     try {
-      const change = state.halted
-        ? (await request(RESUME_TRADING, { reason: why })).resumeTrading
-        : (await request(HALT_TRADING, { reason: why })).haltTrading;
+      const change =
+        tradingStateView(status.state).action === 'resume'
+          ? (await request(RESUME_TRADING, { reason: why })).resumeTrading
+          : (await request(HALT_TRADING, { reason: why })).haltTrading;
       apply(change.state);
       setReason('');
       if (!change.changed) {
         setNote(
-          change.state.halted
+          change.state.state === 'HALTED'
             ? `Trading was already halted by ${change.state.actorName ?? change.state.actor}.`
             : 'Trading was already running.',
         );
@@ -63,29 +65,34 @@ export function TradingControl() {
   };
 
   let body;
-  if (!state && error) body = <ErrorState error={error} compact />;
-  else if (!state) body = <Loading>Reading the trading state…</Loading>;
+  if (!status && error) body = <ErrorState error={error} compact />;
+  else if (!status) body = <Loading>Reading the trading state…</Loading>;
   else {
+    const view = tradingStateView(status.state);
+    const resumes = view.action === 'resume';
     body = (
       <div className={styles.control}>
         <div className={styles.stateLine}>
           <span
-            className={`${styles.stateChip} ${state.halted ? styles.halted : styles.trading}`}
+            className={`${styles.stateChip} ${styles[view.tone]}`}
             data-testid="trading-state"
-            data-halted={String(state.halted)}
+            data-state={status.state}
+            data-halted={String(status.state === 'HALTED')}
+            title={view.meaning}
           >
-            {state.halted ? 'halted' : 'trading'}
+            {view.label}
           </span>
-          {state.halted ? (
+          {status.state !== 'ACTIVE' ? (
             <span>
-              {state.cause} · since <span className="mono">{formatTimestamp(state.since)}</span> by{' '}
-              <span className="mono">{state.actorName ?? state.actor}</span>
+              {status.cause} · since <span className="mono">{formatTimestamp(status.since)}</span> by{' '}
+              <span className="mono">{status.actorName ?? status.actor}</span>
+              {status.state === 'REDUCING' && <span className="dim"> · {view.meaning}</span>}
             </span>
           ) : (
-            state.since && (
+            status.since && (
               <span className="dim">
-                last resumed <span className="mono">{formatTimestamp(state.since)}</span> by{' '}
-                <span className="mono">{state.actorName ?? state.actor}</span>
+                last resumed <span className="mono">{formatTimestamp(status.since)}</span> by{' '}
+                <span className="mono">{status.actorName ?? status.actor}</span>
               </span>
             )
           )}
@@ -109,19 +116,17 @@ export function TradingControl() {
                 onKeyDown={(e) => {
                   if (e.key === 'Enter') void act();
                 }}
-                placeholder={
-                  state.halted ? 'why trading may resume (required)' : 'why trading stops (required)'
-                }
+                placeholder={resumes ? 'why trading may resume (required)' : 'why trading stops (required)'}
                 aria-invalid={reasonError ? true : undefined}
                 aria-describedby={reasonError ? 'trading-reason-error' : undefined}
               />
               <button
                 type="button"
-                className={`btn ${state.halted ? 'btn-primary' : styles.haltButton}`}
+                className={`btn ${resumes ? 'btn-primary' : styles.haltButton}`}
                 disabled={busy}
                 onClick={() => void act()}
               >
-                {busy ? 'Sending…' : state.halted ? 'Resume trading' : 'Halt trading'}
+                {busy ? 'Sending…' : resumes ? 'Resume trading' : 'Halt trading'}
               </button>
             </div>
             {reasonError && (

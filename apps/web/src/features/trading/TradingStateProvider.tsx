@@ -3,19 +3,19 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useQuery } from '@/shared/hooks/useGraphQL';
 import { subscribe } from '@/shared/graphql/ws';
-import { TRADING_STATE, TRADING_STATE_CHANGED, type TradingState } from './operations';
+import { TRADING_STATE, TRADING_STATE_CHANGED, type TradingStatus } from './operations';
 
 /** While the subscription is down, the state is re-read this often so the banner stays true. */
 const FALLBACK_POLL_MS = 15_000;
 
 export interface TradingStateValue {
   /** Undefined until the first answer. */
-  state: TradingState | undefined;
+  status: TradingStatus | undefined;
   error: Error | undefined;
   /** Why live updates are not running, if they are not. */
   liveError: string | null;
-  /** Takes a state the gateway just returned (after a halt or resume) without waiting for the stream. */
-  apply: (state: TradingState) => void;
+  /** Takes a status the gateway just returned (after a halt or resume) without waiting for the stream. */
+  apply: (status: TradingStatus) => void;
 }
 
 const TradingStateContext = createContext<TradingStateValue | null>(null);
@@ -28,10 +28,10 @@ export function TradingStateProvider({ children }: { children: ReactNode }) {
   const [liveError, setLiveError] = useState<string | null>(null);
   const query = useQuery(TRADING_STATE, {}, { pollMs: liveError ? FALLBACK_POLL_MS : undefined });
   // Whatever came last wins: a query answer, a pushed change, or a state a mutation returned.
-  const [state, setState] = useState<TradingState | undefined>(undefined);
+  const [status, setStatus] = useState<TradingStatus | undefined>(undefined);
   const queried = query.data?.tradingState;
   useEffect(() => {
-    if (queried) setState(queried);
+    if (queried) setStatus(queried);
   }, [queried]);
 
   // A failed subscription is tried again after a while; meanwhile the query polls.
@@ -44,7 +44,7 @@ export function TradingStateProvider({ children }: { children: ReactNode }) {
       {
         next: ({ tradingStateChanged }) => {
           setLiveError(null);
-          setState(tradingStateChanged);
+          setStatus(tradingStateChanged);
         },
         error: (err) => {
           setLiveError(err.message);
@@ -58,10 +58,10 @@ export function TradingStateProvider({ children }: { children: ReactNode }) {
     };
   }, [attempt]);
 
-  const apply = useCallback((s: TradingState) => setState(s), []);
+  const apply = useCallback((s: TradingStatus) => setStatus(s), []);
   const value = useMemo<TradingStateValue>(
-    () => ({ state, error: query.error, liveError, apply }),
-    [state, query.error, liveError, apply],
+    () => ({ status, error: query.error, liveError, apply }),
+    [status, query.error, liveError, apply],
   );
   return <TradingStateContext.Provider value={value}>{children}</TradingStateContext.Provider>;
 }

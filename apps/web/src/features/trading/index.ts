@@ -2,4 +2,4 @@
 export { HaltBanner } from './HaltBanner';
 export { TradingControl } from './TradingControl';
 export { TradingStateProvider, useTradingState } from './TradingStateProvider';
-export type { TradingState } from './operations';
+export type { TradingState, TradingStatus } from './operations';

@@ -2,31 +2,34 @@ import { operation } from '@/shared/graphql/client';
 
 /** Contract: apps/gateway/src/schema/trading/trading.graphql. */
 
-export interface TradingState {
-  halted: boolean;
-  /** Why trading is halted; null while trading. */
+/** ACTIVE trades; HALTED refuses every decision; REDUCING allows only risk-reducing orders. */
+export type TradingState = 'ACTIVE' | 'HALTED' | 'REDUCING';
+
+export interface TradingStatus {
+  state: TradingState;
+  /** Why trading is halted (or reducing); null while ACTIVE. */
   cause: string | null;
-  /** `user:<id>`, `engine:leakage-monitor`, … (while trading: who resumed last). */
+  /** `user:<id>`, `engine:leakage-monitor`, … (while ACTIVE: who resumed last). */
   actor: string | null;
   /** The actor as a person reads it: a user's email, otherwise the actor. */
   actorName: string | null;
-  /** When the halt began (while trading: the last resume). */
+  /** When the halt began (while ACTIVE: the last resume). */
   since: string | null;
 }
 
 export interface TradingStateChange {
-  state: TradingState;
+  state: TradingStatus;
   /** False when nothing changed (already halted, or already trading). */
   changed: boolean;
 }
 
-const STATE = 'halted cause actor actorName since';
+const STATE = 'state cause actor actorName since';
 
-export const TRADING_STATE = operation<{ tradingState: TradingState }>(
+export const TRADING_STATE = operation<{ tradingState: TradingStatus }>(
   `query TradingState { tradingState { ${STATE} } }`,
 );
 
-export const TRADING_STATE_CHANGED = operation<{ tradingStateChanged: TradingState }>(
+export const TRADING_STATE_CHANGED = operation<{ tradingStateChanged: TradingStatus }>(
   `subscription TradingStateChanged { tradingStateChanged { ${STATE} } }`,
 );
 
