@@ -1,5 +1,10 @@
 import { z } from 'zod';
 
+import { secret } from './secret';
+
+/** An environment: `process.env` in main.ts, a plain object in tests. */
+export type Env = Record<string, string | undefined>;
+
 /** Thrown when the environment does not parse; names every bad variable. */
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID' as const;
@@ -15,19 +20,43 @@ export function loadConfig<S extends z.ZodType>(
 ): z.infer<S> {
   const result = schema.safeParse(env);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+    // The last path segment is the variable, in a piece and in a composed configuration alike.
+    const lines = result.error.issues.map((i) => `${String(i.path.at(-1) ?? '(root)')}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   return result.data;
 }
 
+/**
+ * A process's configuration: named pieces, each parsed from the same flat environment, so
+ * `config.db.DATABASE_URL` keeps the variable's name and a piece is handed down whole.
+ * A variable belongs to one piece; two pieces declaring it is a programming error.
+ */
+export function composeConfig<P extends Record<string, z.ZodObject>>(pieces: P) {
+  const owner = new Map<string, string>();
+  for (const [name, piece] of Object.entries(pieces)) {
+    for (const key of Object.keys(piece.shape)) {
+      const first = owner.get(key);
+      if (first) throw new Error(`${key} is declared by both the ${first} and the ${name} piece`);
+      owner.set(key, name);
+    }
+  }
+  return z.preprocess(
+    (env) => Object.fromEntries(Object.keys(pieces).map((name) => [name, env])),
+    z.object(pieces),
+  );
+}
+
 // 0 asks the OS for a free port (tests).
-const port = z.coerce.number().int().min(0).max(65535);
+export const listenPort = z.coerce.number().int().min(0).max(65535);
+const port = listenPort;
 
 /** PostgreSQL. */
 export const dbConfigSchema = z.object({
-  /** Connection URL of the application database. */
-  DATABASE_URL: z.string().url().default('postgresql://tradeplane:tradeplane@127.0.0.1:55432/tradeplane'),
+  /** Connection URL of the application database; secret, it carries the password. */
+  DATABASE_URL: secret(
+    z.string().url().default('postgresql://tradeplane:tradeplane@127.0.0.1:55432/tradeplane'),
+  ),
   /** Connections per process; writers queue behind the pool rather than open more. */
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
 });
@@ -35,8 +64,8 @@ export type DbConfig = z.infer<typeof dbConfigSchema>;
 
 /** Redis: one instance for queues (noeviction + AOF), one for the feature cache (LRU). */
 export const redisConfigSchema = z.object({
-  REDIS_QUEUE_URL: z.string().url().default('redis://127.0.0.1:56379'),
-  REDIS_CACHE_URL: z.string().url().default('redis://127.0.0.1:56380'),
+  REDIS_QUEUE_URL: secret(z.string().url().default('redis://127.0.0.1:56379')),
+  REDIS_CACHE_URL: secret(z.string().url().default('redis://127.0.0.1:56380')),
 });
 export type RedisConfig = z.infer<typeof redisConfigSchema>;
 
@@ -148,10 +177,10 @@ export const gatewayConfigSchema = z.object({
   /** Base URL the gateway uses to call the engine. */
   ENGINE_URL: z.string().url().default('http://127.0.0.1:7070'),
   /** Secret the gateway presents to the engine; registered (hashed) at start. */
-  ENGINE_API_KEY: z.string().min(24).default('tp_local_gateway_key_change_me_0000'),
+  ENGINE_API_KEY: secret(z.string().min(24).default('tp_local_gateway_key_change_me_0000')),
   /** Seeded on first start when no admin exists. */
   ADMIN_EMAIL: z.string().email().default('admin@tradeplane.local'),
-  ADMIN_PASSWORD: z.string().min(8).optional(),
+  ADMIN_PASSWORD: secret(z.string().min(8).optional()),
   SESSION_TTL_H: z.coerce.number().int().min(1).default(24),
   /** Origins allowed to call the gateway with credentials (the console). */
   WEB_ORIGINS: z.string().default('http://localhost:3000,http://127.0.0.1:3000'),
