@@ -1,8 +1,9 @@
 import type { Repositories } from '@tradeplane/db';
-import type { GatewayConfig, JobQueue, KafkaAdapter, Logger, Redis } from '@tradeplane/platform';
+import type { JobQueue, KafkaAdapter, Logger, Redis } from '@tradeplane/platform';
 import type { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { SessionUser } from './auth/roles';
 import type { SessionService } from './auth/session.service';
+import type { GatewayConfig } from './config';
 import type { DecisionMirror } from './decisions';
 import type { EngineClient } from './engine/engine-client';
 

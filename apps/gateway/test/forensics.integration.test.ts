@@ -21,6 +21,7 @@ import { createLogger, generateSecret, hashPassword, sha256Hex } from '@tradepla
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spyDecision } from '../../../packages/engine/src/forensics/testing/spy-decision';
 import { testEnv } from '../../../test/stack';
+import { loadGatewayConfig } from '../src/config';
 import { startGateway, type RunningGateway } from '../src/gateway';
 import { graphqlBrowser, type GqlResult } from './graphql-browser';
 
@@ -103,13 +104,13 @@ beforeAll(async () => {
   expect(await repos.forensics.storeMany(rows)).toHaveLength(rows.length);
 
   gateway = await startGateway(
-    {
+    loadGatewayConfig({
       ...testEnv,
       GATEWAY_PORT: '0',
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
       API_KEY_REFRESH_S: '1',
-    },
+    }),
     createLogger('test', 'silent'),
   );
   await gateway.services.decisions.add([pending, both]);

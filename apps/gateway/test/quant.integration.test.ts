@@ -4,12 +4,13 @@ import { openRepositories } from '@tradeplane/db';
 import { runIngestion } from '@tradeplane/marketdata';
 import { createLogger, JobQueue } from '@tradeplane/platform';
 import { hrp, parseWidePrices, simpleReturns } from '@tradeplane/quant';
-import { startWorkers, type RunningWorkers } from '@tradeplane/workers';
+import { loadWorkersConfig, startWorkers, type RunningWorkers } from '@tradeplane/workers';
 import { QueueEvents } from 'bullmq';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { sharedData, testEnv } from '../../../test/stack';
+import { loadGatewayConfig } from '../src/config';
 import { startGateway, type RunningGateway } from '../src/gateway';
 
 const silent = () => createLogger('test', 'silent');
@@ -50,9 +51,14 @@ beforeAll(async () => {
     await runIngestion(repos, (await repos.ingestionRuns.create(target, null)).id, target);
   }
   await repos.db.pool.query("DELETE FROM regime_models WHERE symbol = 'SPY'");
-  workers = await startWorkers({ ...testEnv, WORKERS_METRICS_PORT: '0' }, silent());
+  workers = await startWorkers(loadWorkersConfig({ ...testEnv, WORKERS_METRICS_PORT: '0' }), silent());
   gateway = await startGateway(
-    { ...testEnv, GATEWAY_PORT: '0', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
+    loadGatewayConfig({
+      ...testEnv,
+      GATEWAY_PORT: '0',
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+    }),
     silent(),
   );
   const login = await gql('mutation($e:String!,$p:String!){ login(email:$e,password:$p){ id } }', {

@@ -8,19 +8,13 @@ import {
   type TrainingProgress,
 } from '@tradeplane/contracts';
 import { openRepositories } from '@tradeplane/db';
-import {
-  createLogger,
-  createQueueConnection,
-  dbConfigSchema,
-  JobQueue,
-  loadConfig,
-  redisConfigSchema,
-} from '@tradeplane/platform';
-import { trackingClientFromEnv } from '@tradeplane/tracking';
+import { createLogger, createQueueConnection, JobQueue } from '@tradeplane/platform';
+import { trackingClient } from '@tradeplane/tracking';
 import { trainModelSetJob } from '@tradeplane/workers/training';
 import { QueueEvents } from 'bullmq';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
+import type { CliConfig } from '../config';
 import { CliInputError } from './price-file';
 
 /** Reads and validates a --config JSON file; the error names the first bad field. */
@@ -58,7 +52,7 @@ function progressBar(enabled: boolean) {
   };
 }
 
-export function registerTraining(program: Command): void {
+export function registerTraining(program: Command, cliConfig: CliConfig): void {
   program
     .command('train')
     .description(
@@ -76,8 +70,8 @@ export function registerTraining(program: Command): void {
     )
     .action(async (opts: { config: string; wait?: boolean; inProcess?: boolean; json?: boolean }) => {
       const payload = await readTrainingConfig(opts.config);
-      const repos = openRepositories({ url: loadConfig(dbConfigSchema).DATABASE_URL, poolMax: 4 });
-      const redis = createQueueConnection(loadConfig(redisConfigSchema).REDIS_QUEUE_URL);
+      const repos = openRepositories({ url: cliConfig.db.DATABASE_URL, poolMax: 4 });
+      const redis = createQueueConnection(cliConfig.redis.REDIS_QUEUE_URL);
       redis.on('error', () => undefined);
       const bar = progressBar(!opts.json && process.stderr.isTTY);
       try {
@@ -89,7 +83,8 @@ export function registerTraining(program: Command): void {
         }
         if (opts.inProcess) {
           const logger = createLogger('cli', 'warn');
-          const tracking = await trackingClientFromEnv({
+          const tracking = await trackingClient({
+            config: cliConfig.tracking,
             repository: repos.tracking,
             writer: `cli-train-${process.pid}`,
             owner: 'cli:train',

@@ -1,8 +1,8 @@
-import type { EngineConfig } from '@tradeplane/platform';
+import type { RiskConfig } from '@tradeplane/platform';
 import { preTradeLimits, type PreTradeLimits, type RiskModelOptions } from '@tradeplane/quant';
 
-/** The check's limits from the engine configuration (RISK_* in .env.example). */
-export function riskLimitsFromConfig(config: EngineConfig): PreTradeLimits {
+/** The check's limits from the risk configuration (RISK_* in .env.example). */
+export function riskLimitsFromConfig(config: RiskConfig): PreTradeLimits {
   return preTradeLimits({
     maxConcentration: config.RISK_MAX_CONCENTRATION,
     symbolLimits: config.RISK_SYMBOL_LIMITS,
@@ -16,6 +16,6 @@ export function riskLimitsFromConfig(config: EngineConfig): PreTradeLimits {
   });
 }
 
-export function riskModelOptionsFromConfig(config: EngineConfig): RiskModelOptions {
+export function riskModelOptionsFromConfig(config: RiskConfig): RiskModelOptions {
   return { lookbackDays: config.RISK_LOOKBACK_DAYS, clusterThreshold: config.RISK_CLUSTER_THRESHOLD };
 }

@@ -17,12 +17,12 @@ const redactPaths = [
   'headers["x-api-key"]',
 ];
 
-/** One structured JSON logger per process; areas take scoped children (`logger.child({scope})`); `destination` defaults to stdout. */
-export function createLogger(
-  service: string,
-  level = process.env.LOG_LEVEL ?? 'info',
-  destination?: DestinationStream,
-): Logger {
+/**
+ * One structured JSON logger per process; areas take scoped children (`logger.child({scope})`).
+ * main.ts passes the level from the process's configuration (LOG_LEVEL); `destination`
+ * defaults to stdout.
+ */
+export function createLogger(service: string, level = 'info', destination?: DestinationStream): Logger {
   return pino(
     {
       name: service,
