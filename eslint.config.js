@@ -57,6 +57,23 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
+    // Each process parses its configuration once, in main.ts through its config.ts, and hands
+    // the parsed object down; nothing below reads the environment. The web app is exempt:
+    // Next inlines NEXT_PUBLIC_* variables at build time and next.config.ts runs at build.
+    files: ['packages/*/src/**/*.ts', 'apps/*/src/**/*.ts'],
+    ignores: ['**/main.ts', '**/config.ts', '**/*.test.ts', 'packages/db/src/migrate/cli.ts', 'apps/web/**'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Read configuration in main.ts (load<Process>Config) and pass the parsed object down.',
+        },
+      ],
+    },
+  },
+  {
     files: ['packages/quant/src/**'],
     ignores: ['packages/quant/src/**/*.test.ts', 'packages/quant/src/**/testing/**'],
     rules: {

@@ -5,6 +5,15 @@ import { CliInputError } from './commands/price-file';
 import { registerQuant } from './commands/quant.command';
 import { registerTraining } from './commands/training.command';
 import { registerUsers } from './commands/users.command';
+import { loadCliConfig, type CliConfig } from './config';
+
+let config: CliConfig;
+try {
+  config = loadCliConfig(process.env);
+} catch (err) {
+  console.error(`error: ${(err as Error).message}`);
+  process.exit(1);
+}
 
 const program = new Command('tradeplane')
   .description(
@@ -13,10 +22,10 @@ const program = new Command('tradeplane')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
-registerDataImport(program.command('data').description('Market data'));
-registerUsers(program);
-registerQuant(program);
-registerTraining(program);
+registerDataImport(program.command('data').description('Market data'), config);
+registerUsers(program, config);
+registerQuant(program, config);
+registerTraining(program, config);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,10 +1,11 @@
 import type { Repositories } from '@tradeplane/db';
-import type { GatewayConfig, JobQueue, KafkaAdapter, Logger, Redis } from '@tradeplane/platform';
+import type { KafkaAdapter, JobQueue, Logger, Redis } from '@tradeplane/platform';
 import type { TrainingJobs } from '@tradeplane/training/service';
 import type { RiskReportService } from '@tradeplane/risk';
 import type { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { SessionUser } from './auth/roles';
 import type { SessionService } from './auth/session.service';
+import type { GatewayConfig } from './config';
 import type { DecisionMirror } from './decisions';
 import type { EngineClient } from './engine/engine-client';
 

@@ -10,32 +10,27 @@ import { openRepositories } from '@tradeplane/db';
 import {
   ApiKeyAuthenticator,
   createCacheConnection,
-  createLogger,
   createMetricsRegistry,
   createQueueConnection,
-  dbConfigSchema,
-  gatewayConfigSchema,
   Histogram,
   JobQueue,
   KafkaAdapter,
-  kafkaConfigSchema,
-  loadConfig,
-  redisConfigSchema,
   sha256Hex,
   type Logger,
 } from '@tradeplane/platform';
-import { riskConfigSchema, riskLimitsFromConfig, RiskReportService } from '@tradeplane/risk';
+import { riskLimitsFromConfig, RiskReportService } from '@tradeplane/risk';
 import { parse as parseCookies } from 'cookie';
 import express from 'express';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { SESSION_COOKIE, SessionService } from './auth/session.service';
+import type { GatewayProcessConfig } from './config';
 import type { GatewayContext, GatewayServices } from './context';
-import { decisionStreamConfigSchema, openDecisionStream, type DecisionStream } from './decisions';
+import { openDecisionStream, type DecisionStream } from './decisions';
 import { EngineClient } from './engine/engine-client';
 import { formatError } from './errors/graphql-errors';
-import { forensicsLookup, forensicsLookupConfigSchema } from './forensics';
+import { forensicsLookup } from './forensics';
 import { apiKeyResolvers } from './schema/api-keys/api-keys.resolvers';
 import { authResolvers } from './schema/auth/auth.resolvers';
 import { decisionResolvers } from './schema/decisions/decisions.resolvers';
@@ -95,18 +90,13 @@ export function buildSchema() {
   });
 }
 
+/** Starts the gateway from its parsed configuration (`loadGatewayConfig`); `stop()` is idempotent. */
 export async function startGateway(
-  env: Record<string, string | undefined> = process.env,
-  logger: Logger = createLogger('gateway'),
+  processConfig: GatewayProcessConfig,
+  logger: Logger,
 ): Promise<RunningGateway> {
-  const config = loadConfig(gatewayConfigSchema, env);
-  const dbConfig = loadConfig(dbConfigSchema, env);
-  const redisConfig = loadConfig(redisConfigSchema, env);
-  const kafkaConfig = loadConfig(kafkaConfigSchema, env);
-  const decisionStreamConfig = loadConfig(decisionStreamConfigSchema, env);
-  const forensicsLookupConfig = loadConfig(forensicsLookupConfigSchema, env);
-  const riskConfig = loadConfig(riskConfigSchema, env);
-  const production = env.NODE_ENV === 'production';
+  const { gateway: config, db: dbConfig, redis: redisConfig, kafka: kafkaConfig } = processConfig;
+  const production = config.NODE_ENV === 'production';
 
   const repos = openRepositories({ url: dbConfig.DATABASE_URL, poolMax: dbConfig.DATABASE_POOL_MAX });
   const redisQueue = createQueueConnection(redisConfig.REDIS_QUEUE_URL);
@@ -121,7 +111,8 @@ export async function startGateway(
   const metrics = createMetricsRegistry('gateway');
   const kafka = new KafkaAdapter(kafkaConfig.KAFKA_BROKERS, `${kafkaConfig.KAFKA_CLIENT_ID}-gateway`);
   const decisions = openDecisionStream({
-    config: decisionStreamConfig,
+    config: processConfig.decisionStream,
+    topic: kafkaConfig.DECISION_EVENTS_TOPIC,
     kafka,
     kafkaClientId: kafkaConfig.KAFKA_CLIENT_ID,
     redisCache,
@@ -143,7 +134,7 @@ export async function startGateway(
     redisQueue,
     redisCache,
     kafka,
-    riskReports: new RiskReportService(repos, riskLimitsFromConfig(riskConfig)),
+    riskReports: new RiskReportService(repos, riskLimitsFromConfig(processConfig.risk)),
     decisions: decisions.mirror,
     logger,
     clock,
@@ -157,7 +148,7 @@ export async function startGateway(
   });
   // API keys (the REST forensics lookup) are checked in memory against the active keys' hashes.
   const apiKeys = new ApiKeyAuthenticator(() => repos.apiKeys.activeHashes());
-  await apiKeys.start(forensicsLookupConfig.API_KEY_REFRESH_S * 1000);
+  await apiKeys.start(processConfig.apiKeys.API_KEY_REFRESH_S * 1000);
   let generatedAdminPassword: string | null = null;
   const adminPassword =
     config.ADMIN_PASSWORD ??
@@ -269,7 +260,7 @@ export async function startGateway(
       apiKeys,
       metrics,
       logger,
-      pendingGraceMs: forensicsLookupConfig.FORENSICS_PENDING_GRACE_S * 1000,
+      pendingGraceMs: processConfig.forensicsLookup.FORENSICS_PENDING_GRACE_S * 1000,
     }),
   );
   app.get('/healthz', async (_req, res) => {

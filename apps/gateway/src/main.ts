@@ -1,14 +1,15 @@
-import { createLogger } from '@tradeplane/platform';
+import { configOrExit, createLogger, logEffectiveConfig } from '@tradeplane/platform';
+import { gatewayProcessConfigSchema, loadGatewayConfig } from './config';
 import { startGateway } from './gateway';
 
-const logger = createLogger('gateway');
+const config = configOrExit('gateway', () => loadGatewayConfig(process.env));
+const logger = createLogger('gateway', config.log.LOG_LEVEL);
+logEffectiveConfig(logger, gatewayProcessConfigSchema, config);
 try {
-  const gateway = await startGateway(process.env, logger);
+  const gateway = await startGateway(config, logger);
   if (gateway.generatedAdminPassword) {
     // Printed once, at the first start, so the first person can sign in.
-    console.log(
-      `\n  First sign-in: ${process.env.ADMIN_EMAIL ?? 'admin@tradeplane.local'} / ${gateway.generatedAdminPassword}\n`,
-    );
+    console.log(`\n  First sign-in: ${config.gateway.ADMIN_EMAIL} / ${gateway.generatedAdminPassword}\n`);
   }
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');

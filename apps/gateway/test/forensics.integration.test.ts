@@ -22,6 +22,7 @@ import { createLogger, generateSecret, hashPassword, sha256Hex } from '@tradepla
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spyDecision } from '@tradeplane/models/testing';
 import { testEnv } from '../../../test/stack';
+import { loadGatewayConfig } from '../src/config';
 import { startGateway, type RunningGateway } from '../src/gateway';
 import { graphqlBrowser, type GqlResult } from './graphql-browser';
 
@@ -104,13 +105,13 @@ beforeAll(async () => {
   expect(await repos.forensics.storeMany(rows)).toHaveLength(rows.length);
 
   gateway = await startGateway(
-    {
+    loadGatewayConfig({
       ...testEnv,
       GATEWAY_PORT: '0',
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
       API_KEY_REFRESH_S: '1',
-    },
+    }),
     createLogger('test', 'silent'),
   );
   await gateway.services.decisions.add([pending, both]);

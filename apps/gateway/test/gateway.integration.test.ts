@@ -1,7 +1,7 @@
 import { copyFile, mkdtemp } from 'node:fs/promises';
 import path from 'node:path';
 import { openRepositories } from '@tradeplane/db';
-import { startEngine, type RunningEngine } from '@tradeplane/engine';
+import { loadEngineConfig, startEngine, type RunningEngine } from '@tradeplane/engine';
 import { runIngestion } from '@tradeplane/marketdata';
 import { createLogger, hashPassword } from '@tradeplane/platform';
 import { QueueEvents } from 'bullmq';
@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { repoRoot, sharedData, testEnv } from '../../../test/stack';
 import { startWorkersProcess, type RunningProcess } from '../../../test/processes';
+import { loadGatewayConfig } from '../src/config';
 import { startGateway, type RunningGateway } from '../src/gateway';
 import { graphqlBrowser } from './graphql-browser';
 
@@ -48,10 +49,10 @@ beforeAll(async () => {
     path.join(importDir, 'orcl-1995-2014.csv'),
   );
 
-  engine = await startEngine({ ...testEnv, ENGINE_PORT: '0' }, silent());
+  engine = await startEngine(loadEngineConfig({ ...testEnv, ENGINE_PORT: '0' }), silent());
   workers = await startWorkersProcess(testEnv);
   gateway = await startGateway(
-    {
+    loadGatewayConfig({
       ...testEnv,
       GATEWAY_PORT: '0',
       ENGINE_URL: engine.url,
@@ -59,7 +60,7 @@ beforeAll(async () => {
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
       DATA_IMPORT_ROOTS: path.join(repoRoot, 'data'),
-    },
+    }),
     silent(),
   );
   // The engine learns the gateway's key (registered at gateway start) on its first use.

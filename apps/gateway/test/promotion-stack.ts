@@ -2,15 +2,15 @@
 // the gateway's moveModelStage: what the promotion integration test and bench:promotion share.
 import { randomUUID } from 'node:crypto';
 import type { Repositories } from '@tradeplane/db';
-import { startEngine, type RunningEngine } from '@tradeplane/engine';
+import { loadEngineConfig, startEngine, type RunningEngine } from '@tradeplane/engine';
 import {
   DEFAULT_MOMENTUM_PARAMS,
   encodeOnnxModel,
   specialistGraph,
   specialistSignature,
 } from '@tradeplane/models';
-import { createLogger, KafkaAdapter } from '@tradeplane/platform';
-import { trackingClientFromEnv } from '@tradeplane/tracking';
+import { createLogger, KafkaAdapter, loadConfig } from '@tradeplane/platform';
+import { trackingClient, trackingConfigSchema } from '@tradeplane/tracking';
 import {
   decisionEnv,
   freshDatabase,
@@ -19,6 +19,7 @@ import {
   removeDecisionEnv,
   waitFor,
 } from '../../../test/decision-stack';
+import { loadGatewayConfig } from '../src/config';
 import { startGateway, type RunningGateway } from '../src/gateway';
 import { graphqlBrowser, type GraphqlBrowser } from './graphql-browser';
 
@@ -53,15 +54,15 @@ export async function startPromotionStack(
   const kafka = new KafkaAdapter(env.KAFKA_BROKERS!, `${database}-setup`);
   await kafka.createTopic(topic);
   const silent = createLogger('promotion', 'silent');
-  const engine = await startEngine(env, silent);
+  const engine = await startEngine(loadEngineConfig(env), silent);
   const gateway = await startGateway(
-    {
+    loadGatewayConfig({
       ...env,
       GATEWAY_PORT: '0',
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
       ENGINE_URL: engine.url,
-    },
+    }),
     silent,
   );
   const admin = graphqlBrowser(() => gateway.url);
@@ -83,11 +84,11 @@ export async function startPromotionStack(
     gateway,
     admin,
     async registerMomentum() {
-      const tracking = await trackingClientFromEnv({
+      const tracking = await trackingClient({
+        config: loadConfig(trackingConfigSchema, env),
         repository: repos.tracking,
         writer: `promotion-${randomUUID()}`,
         owner: 'pm@promotion.test',
-        env,
       });
       const { runId } = await tracking.startRun({
         experiment: 'momentum-retrain',

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { sharedData, testEnv } from '../../../test/stack';
 import { startWorkersProcess, type RunningProcess } from '../../../test/processes';
+import { loadGatewayConfig } from '../src/config';
 import { startGateway, type RunningGateway } from '../src/gateway';
 
 const silent = () => createLogger('test', 'silent');
@@ -52,7 +53,12 @@ beforeAll(async () => {
   await repos.db.pool.query("DELETE FROM regime_models WHERE symbol = 'SPY'");
   workers = await startWorkersProcess(testEnv);
   gateway = await startGateway(
-    { ...testEnv, GATEWAY_PORT: '0', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
+    loadGatewayConfig({
+      ...testEnv,
+      GATEWAY_PORT: '0',
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+    }),
     silent(),
   );
   const login = await gql('mutation($e:String!,$p:String!){ login(email:$e,password:$p){ id } }', {

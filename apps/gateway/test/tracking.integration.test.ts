@@ -6,6 +6,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { testEnv } from '../../../test/stack';
+import { loadGatewayConfig } from '../src/config';
 import { startGateway, type RunningGateway } from '../src/gateway';
 import { graphqlBrowser, type GqlResult } from './graphql-browser';
 
@@ -185,7 +186,12 @@ beforeAll(async () => {
     await repos.users.create(email, await hashPassword(PASSWORD), role as keyof typeof USERS);
   await seed();
   gateway = await startGateway(
-    { ...testEnv, GATEWAY_PORT: '0', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
+    loadGatewayConfig({
+      ...testEnv,
+      GATEWAY_PORT: '0',
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+    }),
     createLogger('test', 'silent'),
   );
 });

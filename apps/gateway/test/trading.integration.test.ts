@@ -6,6 +6,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { testEnv } from '../../../test/stack';
+import { loadGatewayConfig } from '../src/config';
 import { startGateway, type RunningGateway } from '../src/gateway';
 import { graphqlBrowser, type GqlResult } from './graphql-browser';
 
@@ -190,13 +191,13 @@ beforeAll(async () => {
   // Start from "trading": a halt left open by an earlier run would change every answer below.
   await repos.tradingHalts.resume('system:test', 'reset before the trading integration test');
   gateway = await startGateway(
-    {
+    loadGatewayConfig({
       ...testEnv,
       GATEWAY_PORT: '0',
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
       DECISION_SAMPLE_PER_S: String(SAMPLE_PER_S),
-    },
+    }),
     createLogger('test', 'silent'),
   );
   kafka = new KafkaAdapter(testEnv.KAFKA_BROKERS!, 'it-trading');

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { openRepositories } from '@tradeplane/db';
 import { runIngestion } from '@tradeplane/marketdata';
-import { createLogger, hashPassword } from '@tradeplane/platform';
-import { trackingClientFromEnv } from '@tradeplane/tracking';
+import { createLogger, hashPassword, loadConfig } from '@tradeplane/platform';
+import { trackingClient, trackingConfigSchema } from '@tradeplane/tracking';
 import { trainModelSetJob } from '@tradeplane/training';
 import { trainingPayload } from '@tradeplane/contracts';
 import { QueueEvents } from 'bullmq';
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { sharedData, testEnv } from '../../../test/stack';
 import { startWorkersProcess, type RunningProcess } from '../../../test/processes';
+import { loadGatewayConfig } from '../src/config';
 import { startGateway, type RunningGateway } from '../src/gateway';
 
 const silent = () => createLogger('test', 'silent');
@@ -93,7 +94,12 @@ beforeAll(async () => {
   await repos.users.create(VIEWER.email, await hashPassword(VIEWER.password), 'viewer');
   workers = await startWorkersProcess(testEnv);
   gateway = await startGateway(
-    { ...testEnv, GATEWAY_PORT: '0', ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password },
+    loadGatewayConfig({
+      ...testEnv,
+      GATEWAY_PORT: '0',
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+    }),
     silent(),
   );
   for (const [s, u] of [
@@ -323,11 +329,11 @@ describe('training', () => {
   });
 
   it('a retried attempt writes to the same run and duplicates no metric, artifact or version', async () => {
-    const tracking = await trackingClientFromEnv({
+    const tracking = await trackingClient({
+      config: loadConfig(trackingConfigSchema, testEnv),
       repository: repos.tracking,
       writer: `training-retry-test-${process.pid}`,
       owner: 'test',
-      env: testEnv,
     });
     try {
       const payload = trainingPayload.parse({ ...CONFIG, modelName: `${MODEL}-retry` });

@@ -1,9 +1,12 @@
-import { createLogger } from '@tradeplane/platform';
+import { configOrExit, createLogger, logEffectiveConfig } from '@tradeplane/platform';
+import { loadWorkersConfig, workersProcessConfigSchema } from './config';
 import { startWorkers } from './workers';
 
-const logger = createLogger('workers');
+const config = configOrExit('workers', () => loadWorkersConfig(process.env));
+const logger = createLogger('workers', config.log.LOG_LEVEL);
+logEffectiveConfig(logger, workersProcessConfigSchema, config);
 try {
-  const running = await startWorkers(process.env, logger);
+  const running = await startWorkers(config, logger);
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down: draining in-flight jobs');
     void running.stop().then(() => process.exit(0));

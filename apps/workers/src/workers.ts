@@ -13,19 +13,13 @@ import {
   createCacheConnection,
   createJobWorker,
   JobQueue,
-  createLogger,
   createMetricsRegistry,
   createQueueConnection,
-  dbConfigSchema,
-  engineConfigSchema,
-  forensicsConfigSchema,
-  loadConfig,
-  redisConfigSchema,
-  workersConfigSchema,
   type Logger,
 } from '@tradeplane/platform';
-import { redisTrackingEvents, trackingClientFromEnv } from '@tradeplane/tracking';
+import { redisTrackingEvents, trackingClient } from '@tradeplane/tracking';
 import type { Worker } from 'bullmq';
+import type { WorkersProcessConfig } from './config';
 import { backfillFeatures } from './jobs/features/backfill-features.job';
 import { fitRegimeModel } from './jobs/regime/fit-regime.job';
 import { enqueueRegimeUpdate } from './jobs/regime/regime-update-trigger';
@@ -37,6 +31,8 @@ import {
   runTrainingJob,
   TrainingJobs,
 } from '@tradeplane/training';
+
+export { loadWorkersConfig, workersProcessConfigSchema, type WorkersProcessConfig } from './config';
 
 export interface RunningWorkers {
   metricsUrl: string;
@@ -51,13 +47,10 @@ export interface RunningWorkers {
  * consumer of the decisions topic (FORENSICS_ENABLED) and a /metrics endpoint.
  */
 export async function startWorkers(
-  env: Record<string, string | undefined> = process.env,
-  logger: Logger = createLogger('workers'),
+  processConfig: WorkersProcessConfig,
+  logger: Logger,
 ): Promise<RunningWorkers> {
-  const config = loadConfig(workersConfigSchema, env);
-  const dbConfig = loadConfig(dbConfigSchema, env);
-  const redisConfig = loadConfig(redisConfigSchema, env);
-  const engineConfig = loadConfig(engineConfigSchema, env);
+  const { workers: config, db: dbConfig, redis: redisConfig } = processConfig;
 
   const repos = openRepositories({ url: dbConfig.DATABASE_URL, poolMax: dbConfig.DATABASE_POOL_MAX });
   const connection = createQueueConnection(redisConfig.REDIS_QUEUE_URL);
@@ -83,11 +76,11 @@ export async function startWorkers(
   };
   const trainingJobs = new TrainingJobs({ repos, redis: connection });
   // One tracking writer per worker process: its spool replays after a restart under the same name.
-  const tracking = await trackingClientFromEnv({
+  const tracking = await trackingClient({
+    config: processConfig.tracking,
     repository: repos.tracking,
     writer: `workers-${config.WORKERS_METRICS_PORT}`,
     owner: 'worker:regime',
-    env,
     events: redisTrackingEvents(publisher, logger),
     logger,
   });
@@ -137,7 +130,7 @@ export async function startWorkers(
           {
             repos,
             redisCache,
-            ttlSeconds: engineConfig.FEATURE_CACHE_TTL_S,
+            ttlSeconds: processConfig.featureCache.FEATURE_CACHE_TTL_S,
             warmBars: 500,
             onAlarm: (alarm) => {
               logger.error({ alarm, jobId: job.id }, 'feature leakage alarm during backfill');
@@ -203,8 +196,8 @@ export async function startWorkers(
     w.on('error', (err) => logger.warn({ err }, 'worker connection error'));
   }
 
-  const forensics = loadConfig(forensicsConfigSchema, env).FORENSICS_ENABLED
-    ? startForensics({ env, repos, metrics, log: logger })
+  const forensics = processConfig.forensics.FORENSICS_ENABLED
+    ? startForensics({ config: processConfig, repos, metrics, log: logger })
     : null;
 
   const metricsServer: Server = createServer(async (req, res) => {

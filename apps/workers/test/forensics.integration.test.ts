@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { deadLetter, decisionForensics, type DeadLetter, type DecisionEvent } from '@tradeplane/contracts';
 import type { Repositories } from '@tradeplane/db';
-import { startEngine, type RunningEngine } from '@tradeplane/engine';
+import { loadEngineConfig, startEngine, type RunningEngine } from '@tradeplane/engine';
 import { createLogger, createMetricsRegistry, KafkaAdapter, type ConsumedEvent } from '@tradeplane/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -30,6 +30,7 @@ import {
   waitFor,
 } from '../../../test/decision-stack';
 import { repoRoot, stack } from '../../../test/stack';
+import { loadForensicsConfig } from '../src/config';
 import { startForensics } from '../src/forensics/start-forensics';
 
 const TOPIC = `decisions-forensics-test-${Date.now()}`;
@@ -98,7 +99,7 @@ beforeAll(async () => {
   await kafka.createTopic(TOPIC, { partitions: 3 });
   await kafka.createTopic(DLQ);
   env = await decisionEnv(databaseUrl, TOPIC, { LEAKAGE_SAMPLE_RATE: '0' });
-  engine = await startEngine(env, createLogger('engine-test', 'silent'));
+  engine = await startEngine(loadEngineConfig(env), createLogger('engine-test', 'silent'));
   await waitFor(async () => component(await healthz(engine.url), 'risk-model').state === 'up', 60_000, 100);
 }, 180_000);
 
@@ -166,7 +167,7 @@ describe('forensics consumer', () => {
 
     const metrics = createMetricsRegistry('forensics-test');
     const running = startForensics({
-      env: { ...env, FORENSICS_GROUP_ID: GROUP, FORENSICS_DLQ_TOPIC: DLQ },
+      config: loadForensicsConfig({ ...env, FORENSICS_GROUP_ID: GROUP, FORENSICS_DLQ_TOPIC: DLQ }),
       repos,
       metrics,
       log: createLogger('forensics-test', 'silent'),
@@ -236,7 +237,7 @@ describe('forensics consumer', () => {
   it('dead-letters events of a schema version it does not read, saying which version, and goes on', async () => {
     const metrics = createMetricsRegistry('forensics-version-test');
     const running = startForensics({
-      env: { ...env, FORENSICS_GROUP_ID: GROUP, FORENSICS_DLQ_TOPIC: DLQ },
+      config: loadForensicsConfig({ ...env, FORENSICS_GROUP_ID: GROUP, FORENSICS_DLQ_TOPIC: DLQ }),
       repos,
       metrics,
       log: createLogger('forensics-test', 'silent'),
@@ -301,7 +302,7 @@ describe('forensics consumer', () => {
   it('stores every decision exactly once when PostgreSQL stops in the middle of the stream and comes back', async () => {
     afterAll(() => stack('up', 'postgres')); // whatever happened, leave the stack up
     const running = startForensics({
-      env: { ...env, FORENSICS_GROUP_ID: GROUP, FORENSICS_DLQ_TOPIC: DLQ },
+      config: loadForensicsConfig({ ...env, FORENSICS_GROUP_ID: GROUP, FORENSICS_DLQ_TOPIC: DLQ }),
       repos,
       metrics: createMetricsRegistry('forensics-outage-test'),
       log: createLogger('forensics-test', 'silent'),

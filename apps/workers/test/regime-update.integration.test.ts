@@ -21,6 +21,7 @@ import {
 } from '../../../test/decision-stack';
 import { sharedData, testEnv } from '../../../test/stack';
 import { toHistoryColumns } from '../src/jobs/regime/regime-model';
+import { loadWorkersConfig } from '../src/config';
 import { startWorkers, type RunningWorkers } from '../src/workers';
 
 /** The stored bars end here; the import brings the rest of 2019. */
@@ -86,7 +87,7 @@ beforeAll(async () => {
     toHistoryColumns(bars.ts.subarray(firstIndex), rows),
   );
 
-  workers = await startWorkers(env, createLogger('workers-test', 'silent'));
+  workers = await startWorkers(loadWorkersConfig(env), createLogger('workers-test', 'silent'));
 }, 180_000);
 
 afterAll(async () => {

@@ -55,25 +55,21 @@ import {
   createMetricsRegistry,
   createQueueConnection,
   dbConfigSchema,
-  decisionEventsConfigSchema,
-  engineConfigSchema,
   KafkaAdapter,
   kafkaConfigSchema,
   loadConfig,
-  redisConfigSchema,
 } from '@tradeplane/platform';
-import { trackingConfigSchema } from '@tradeplane/tracking';
 import {
   BarStore,
   FeatureCache,
   FeatureService,
   LeakageMonitor,
+  loadEngineConfig,
   parsePredictRequest,
   PREDICT_PATH,
   readJsonBody,
   repositoryRiskUniverse,
   RISK_CHECK_PATH,
-  riskConfigSchema,
   riskLimitsFromConfig,
   riskModelOptionsFromConfig,
   RiskService,
@@ -168,15 +164,13 @@ function explainByOcclusion(set: ModelSet, decision: DecisionBody) {
 async function serveBaseline(): Promise<void> {
   const env = process.env;
   const logger = createLogger('bench-baseline', env.LOG_LEVEL ?? 'warn');
-  const config = loadConfig(engineConfigSchema, env);
-  const riskConfig = loadConfig(riskConfigSchema, env);
-  const redisConfig = loadConfig(redisConfigSchema, env);
-  const events = loadConfig(decisionEventsConfigSchema, env);
+  const processConfig = loadEngineConfig(env);
+  const { engine: config, redis: redisConfig, kafka: kafkaConfig } = processConfig;
   const table = env.BENCH_BASELINE_TABLE ?? '';
   if (!/^[a-z_][a-z0-9_]*$/.test(table)) throw new Error(`BENCH_BASELINE_TABLE: bad name '${table}'`);
 
   // The engine's own pieces, wired as engine.ts wires them.
-  const repos = openRepositories({ url: loadConfig(dbConfigSchema, env).DATABASE_URL, poolMax: 20 });
+  const repos = openRepositories({ url: processConfig.db.DATABASE_URL, poolMax: 20 });
   const redisCache = createCacheConnection(redisConfig.REDIS_CACHE_URL);
   redisCache.on('error', () => undefined);
   const queue = createQueueConnection(redisConfig.REDIS_QUEUE_URL, { enableOfflineQueue: false });
@@ -188,19 +182,23 @@ async function serveBaseline(): Promise<void> {
     },
     Date.now,
   );
-  const cache = new FeatureCache(redisCache, config.FEATURE_CACHE_TTL_S, config.FEATURE_LRU_MAX);
+  const cache = new FeatureCache(
+    redisCache,
+    processConfig.featureCache.FEATURE_CACHE_TTL_S,
+    processConfig.featureCache.FEATURE_LRU_MAX,
+  );
   const leakage = new LeakageMonitor(config.LEAKAGE_SAMPLE_RATE, Math.random, () => undefined, Date.now);
   const features = new FeatureService(bars, cache, leakage);
   const risk = new RiskService(
     repositoryRiskUniverse(repos),
     bars,
-    riskLimitsFromConfig(riskConfig),
-    riskModelOptionsFromConfig(riskConfig),
+    riskLimitsFromConfig(processConfig.risk),
+    riskModelOptionsFromConfig(processConfig.risk),
     Date.now,
     logger,
   );
   await risk.refresh();
-  const kafka = new KafkaAdapter(loadConfig(kafkaConfigSchema, env).KAFKA_BROKERS, 'bench-engine-baseline');
+  const kafka = new KafkaAdapter(kafkaConfig.KAFKA_BROKERS, 'bench-engine-baseline');
   const runtime = await startDecisionRuntime({
     repos,
     features,
@@ -209,8 +207,7 @@ async function serveBaseline(): Promise<void> {
     redis: queue,
     kafka,
     metrics: createMetricsRegistry('bench-baseline'),
-    config: { engine: config, events, tracking: loadConfig(trackingConfigSchema, env) },
-    env,
+    config: processConfig,
     clock: Date.now,
     log: logger,
   });
@@ -235,7 +232,7 @@ async function serveBaseline(): Promise<void> {
       stored,
     ]);
     const t2 = performance.now();
-    await producer.send(events.DECISION_EVENTS_TOPIC, [{ key: decision.id, value: stored }]);
+    await producer.send(kafkaConfig.DECISION_EVENTS_TOPIC, [{ key: decision.id, value: stored }]);
     const t3 = performance.now();
     const timings = {
       ...decision.timings,

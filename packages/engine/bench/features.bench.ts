@@ -16,14 +16,9 @@ import http from 'node:http';
 import path from 'node:path';
 import { openRepositories } from '@tradeplane/db';
 import { runIngestion } from '@tradeplane/marketdata';
-import {
-  dbConfigSchema,
-  engineConfigSchema,
-  generateSecret,
-  loadConfig,
-  sha256Hex,
-} from '@tradeplane/platform';
+import { generateSecret, sha256Hex } from '@tradeplane/platform';
 import { featureVectorAt } from '@tradeplane/quant';
+import { loadEngineConfig } from '../src';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const CONCURRENCY = 32;
@@ -88,8 +83,9 @@ function stackUp(): boolean {
 async function main() {
   const startedStack = stackUp();
   const env = { ...process.env, LOG_LEVEL: 'warn' };
-  const engineUrl = `http://127.0.0.1:${loadConfig(engineConfigSchema, env).ENGINE_PORT}`;
-  const repos = openRepositories({ url: loadConfig(dbConfigSchema, env).DATABASE_URL, poolMax: CONCURRENCY });
+  const config = loadEngineConfig(env);
+  const engineUrl = `http://127.0.0.1:${config.engine.ENGINE_PORT}`;
+  const repos = openRepositories({ url: config.db.DATABASE_URL, poolMax: CONCURRENCY });
   execFileSync(
     process.execPath,
     [path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), 'packages/db/src/migrate/cli.ts'],

@@ -16,14 +16,14 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { openRepositories } from '@tradeplane/db';
-import { createLogger, dbConfigSchema, engineConfigSchema, loadConfig } from '@tradeplane/platform';
+import { createLogger } from '@tradeplane/platform';
 import { buildRiskModel, checkOrders } from '@tradeplane/quant';
 import {
   BarStore,
   dailyReturnsTable,
+  loadEngineConfig,
   parseRiskCheckRequest,
   repositoryRiskUniverse,
-  riskConfigSchema,
   riskLimitsFromConfig,
   riskModelOptionsFromConfig,
   RiskService,
@@ -70,10 +70,9 @@ function timeEach<T>(inputs: T[], count: number, fn: (x: T) => unknown): Float64
 async function main() {
   const startedStack = stackUp(log);
   const env = { ...process.env, LOG_LEVEL: 'warn' };
-  const engineConfig = loadConfig(engineConfigSchema, env);
-  const engineUrl = `http://127.0.0.1:${engineConfig.ENGINE_PORT}`;
-  const riskConfig = loadConfig(riskConfigSchema, env);
-  const repos = openRepositories({ url: loadConfig(dbConfigSchema, env).DATABASE_URL, poolMax: 4 });
+  const config = loadEngineConfig(env);
+  const engineUrl = `http://127.0.0.1:${config.engine.ENGINE_PORT}`;
+  const repos = openRepositories({ url: config.db.DATABASE_URL, poolMax: 4 });
   migrate();
 
   // Real data, imported only when the database has too few daily series.
@@ -94,8 +93,8 @@ async function main() {
   const risk = new RiskService(
     repositoryRiskUniverse(repos),
     bars,
-    riskLimitsFromConfig(riskConfig),
-    riskModelOptionsFromConfig(riskConfig),
+    riskLimitsFromConfig(config.risk),
+    riskModelOptionsFromConfig(config.risk),
     Date.now,
     createLogger('bench', 'silent'),
   );
@@ -127,7 +126,7 @@ async function main() {
     }),
   );
   log(`baseline: ${BASELINE_REQUESTS} checks rebuilding the covariance per request`);
-  const options = riskModelOptionsFromConfig(riskConfig);
+  const options = riskModelOptionsFromConfig(config.risk);
   let agree = 0;
   const baseline = percentiles(
     timeEach(requests, BASELINE_REQUESTS, (r) => {

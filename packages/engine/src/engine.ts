@@ -4,28 +4,20 @@ import { openRepositories } from '@tradeplane/db';
 import {
   Counter,
   createCacheConnection,
-  createLogger,
   createMetricsRegistry,
   createQueueConnection,
-  dbConfigSchema,
-  decisionEventsConfigSchema,
-  engineConfigSchema,
   Gauge,
   KafkaAdapter,
-  kafkaConfigSchema,
-  loadConfig,
   probe,
-  redisConfigSchema,
   scoped,
   type Logger,
 } from '@tradeplane/platform';
-import { trackingConfigSchema } from '@tradeplane/tracking';
 import { ApiKeyAuthenticator } from './auth/api-key-auth';
+import type { EngineProcessConfig } from './config';
 import { DECISION_CHANNELS, LEAKAGE_ACTOR, startDecisionRuntime, type DecisionRuntime } from './decision';
 import { BarStore, FeatureCache, FeatureService, LeakageMonitor, type LeakageAlarm } from './features';
 import {
   repositoryRiskUniverse,
-  riskConfigSchema,
   riskLimitsFromConfig,
   riskModelOptionsFromConfig,
   RiskService,
@@ -46,18 +38,12 @@ export interface RunningEngine {
 
 const DEGRADED_ONLY = new Set(['redis-cache', 'decision-events']);
 
-/** Starts the engine from environment variables (see .env.example); `stop()` is idempotent. */
+/** Starts the engine from its parsed configuration (`loadEngineConfig`); `stop()` is idempotent. */
 export async function startEngine(
-  env: Record<string, string | undefined> = process.env,
-  logger: Logger = createLogger('engine'),
+  processConfig: EngineProcessConfig,
+  logger: Logger,
 ): Promise<RunningEngine> {
-  const config = loadConfig(engineConfigSchema, env);
-  const riskConfig = loadConfig(riskConfigSchema, env);
-  const dbConfig = loadConfig(dbConfigSchema, env);
-  const redisConfig = loadConfig(redisConfigSchema, env);
-  const kafkaConfig = loadConfig(kafkaConfigSchema, env);
-  const eventsConfig = loadConfig(decisionEventsConfigSchema, env);
-  const trackingConfig = loadConfig(trackingConfigSchema, env);
+  const { engine: config, db: dbConfig, redis: redisConfig, kafka: kafkaConfig } = processConfig;
   const log = scoped(logger, 'engine');
   const clock = () => Date.now();
 
@@ -90,7 +76,11 @@ export async function startEngine(
     },
     clock,
   );
-  const cache = new FeatureCache(redisCache, config.FEATURE_CACHE_TTL_S, config.FEATURE_LRU_MAX);
+  const cache = new FeatureCache(
+    redisCache,
+    processConfig.featureCache.FEATURE_CACHE_TTL_S,
+    processConfig.featureCache.FEATURE_LRU_MAX,
+  );
   const leakage = new LeakageMonitor(
     config.LEAKAGE_SAMPLE_RATE,
     Math.random,
@@ -112,8 +102,8 @@ export async function startEngine(
   const risk = new RiskService(
     repositoryRiskUniverse(repos),
     bars,
-    riskLimitsFromConfig(riskConfig),
-    riskModelOptionsFromConfig(riskConfig),
+    riskLimitsFromConfig(processConfig.risk),
+    riskModelOptionsFromConfig(processConfig.risk),
     clock,
     scoped(logger, 'risk'),
   );
@@ -167,8 +157,7 @@ export async function startEngine(
     redis: publisher,
     kafka,
     metrics,
-    config: { engine: config, events: eventsConfig, tracking: trackingConfig },
-    env,
+    config: processConfig,
     clock,
     log: scoped(logger, 'decision'),
   });
@@ -176,7 +165,7 @@ export async function startEngine(
   for (const [channel, message] of early.splice(0)) runtime.onMessage(channel, message);
 
   const auth = new ApiKeyAuthenticator(() => repos.apiKeys.activeHashes());
-  await auth.start(config.API_KEY_REFRESH_S * 1000);
+  await auth.start(processConfig.apiKeys.API_KEY_REFRESH_S * 1000);
 
   const health = async () => {
     const components = await Promise.all([

@@ -1,3 +1,4 @@
+export * from './config';
 export * from './engine';
 export * from './features';
 export * from './auth/api-key-auth';

@@ -5,7 +5,7 @@ import { createCacheConnection, createLogger, generateSecret, sha256Hex } from '
 import { featureVectorAt } from '@tradeplane/quant';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedData, stack, testEnv } from '../../../test/stack';
-import { startEngine, type RunningEngine } from '../src';
+import { loadEngineConfig, startEngine, type RunningEngine } from '../src';
 
 const repos = openRepositories({ url: testEnv.DATABASE_URL!, poolMax: 2 });
 let engine: RunningEngine;
@@ -34,7 +34,7 @@ beforeAll(async () => {
     createdBy: null,
   });
   engine = await startEngine(
-    { ...testEnv, ENGINE_PORT: '0', LEAKAGE_SAMPLE_RATE: '1' },
+    loadEngineConfig({ ...testEnv, ENGINE_PORT: '0', LEAKAGE_SAMPLE_RATE: '1' }),
     createLogger('engine-test', 'silent'),
   );
 });
@@ -75,7 +75,7 @@ describe('GET /api/v1/features/{symbol}/{timeframe}', () => {
 
     await new Promise((r) => setTimeout(r, 50)); // the Redis write is fire-and-forget
     const other = await startEngine(
-      { ...testEnv, ENGINE_PORT: '0' },
+      loadEngineConfig({ ...testEnv, ENGINE_PORT: '0' }),
       createLogger('engine-test-2', 'silent'),
     );
     try {

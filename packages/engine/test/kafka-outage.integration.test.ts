@@ -12,7 +12,7 @@ import type { Repositories } from '@tradeplane/db';
 import { createLogger, KafkaAdapter, type ConsumedEvent } from '@tradeplane/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, stack, testEnv } from '../../../test/stack';
-import { startEngine, type RunningEngine } from '../src';
+import { loadEngineConfig, startEngine, type RunningEngine } from '../src';
 import {
   component,
   createApiKey,
@@ -130,7 +130,7 @@ beforeAll(async () => {
     ENGINE_MODEL_POLL_S: '30',
     LEAKAGE_SAMPLE_RATE: '0',
   });
-  engine = await startEngine(env, createLogger('engine-test', 'silent'));
+  engine = await startEngine(loadEngineConfig(env), createLogger('engine-test', 'silent'));
   const engineUrl = engine.url;
   // The risk model builds in the background after start; then every basket and date once,
   // so the load below runs on the feature LRU.

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { channels, type ModelStage } from '@tradeplane/contracts';
 import type { Repositories } from '@tradeplane/db';
 import { createLogger, createQueueConnection, KafkaAdapter, type ConsumedEvent } from '@tradeplane/platform';
-import { trackingClientFromEnv } from '@tradeplane/tracking';
+import { trackingClient } from '@tradeplane/tracking';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnv } from '../../../test/stack';
-import { startEngine, type RunningEngine } from '../src';
+import { loadEngineConfig, startEngine, type RunningEngine } from '../src';
 import {
   DEFAULT_DEFENSIVE_PARAMS,
   DEFAULT_MOMENTUM_PARAMS,
@@ -50,11 +50,11 @@ const request = (i: number, requestKey?: string) => ({
 
 /** Logs an ONNX file in a tracking run, registers it and moves it to `stage`; then tells the engines. */
 async function release(name: string, bytes: Uint8Array, stage: ModelStage): Promise<number> {
-  const tracking = await trackingClientFromEnv({
+  const tracking = await trackingClient({
+    config: loadEngineConfig(env).tracking,
     repository: repos.tracking,
     writer: `swap-test-${randomUUID()}`,
     owner: 'pm@test',
-    env,
   });
   const { runId } = await tracking.startRun({
     experiment: `${name}-retrain`,
@@ -114,7 +114,7 @@ beforeAll(async () => {
     ENGINE_MODEL_GRACE_S: '2',
     LEAKAGE_SAMPLE_RATE: '0',
   });
-  engine = await startEngine(env, createLogger('engine-test', 'silent'));
+  engine = await startEngine(loadEngineConfig(env), createLogger('engine-test', 'silent'));
   await waitFor(async () => (await predict(engine.url, request(0), apiKey)).status === 200, 60_000, 100);
   for (let i = 0; i < DATES.length; i++) await predict(engine.url, request(i), apiKey);
 });

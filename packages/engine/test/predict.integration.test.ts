@@ -11,7 +11,7 @@ import {
 } from '@tradeplane/quant';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnv } from '../../../test/stack';
-import { startEngine, type RunningEngine } from '../src';
+import { loadEngineConfig, startEngine, type RunningEngine } from '../src';
 import { BOOTSTRAP_DESCRIPTION, BOOTSTRAP_EXPERIMENT } from '@tradeplane/models';
 import {
   component,
@@ -70,7 +70,7 @@ beforeAll(async () => {
   });
   stopConsumer = () => consumer.stop();
   engine = await startEngine(
-    await env({ ENGINE_MODEL_POLL_S: '1', LEAKAGE_SAMPLE_RATE: '0' }),
+    loadEngineConfig(await env({ ENGINE_MODEL_POLL_S: '1', LEAKAGE_SAMPLE_RATE: '0' })),
     createLogger('engine-test', 'silent'),
   );
   // The risk model builds in the background after start.
@@ -121,7 +121,7 @@ describe('bootstrap models', () => {
   });
 
   it('does nothing more when a second engine starts on the same registry', async () => {
-    const second = await startEngine(await env(), createLogger('engine-test-2', 'silent'));
+    const second = await startEngine(loadEngineConfig(await env()), createLogger('engine-test-2', 'silent'));
     await second.stop();
     for (const name of NAMES) expect((await repos.registry.getModel(name))!.versions).toHaveLength(1);
   });

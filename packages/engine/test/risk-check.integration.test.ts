@@ -4,7 +4,7 @@ import { runIngestion } from '@tradeplane/marketdata';
 import { createLogger, generateSecret, sha256Hex } from '@tradeplane/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedData, testEnv } from '../../../test/stack';
-import { startEngine, type RunningEngine } from '../src';
+import { loadEngineConfig, startEngine, type RunningEngine } from '../src';
 
 const repos = openRepositories({ url: testEnv.DATABASE_URL!, poolMax: 2 });
 let engine: RunningEngine;
@@ -35,7 +35,7 @@ beforeAll(async () => {
     createdBy: null,
   });
   engine = await startEngine(
-    { ...testEnv, ENGINE_PORT: '0', RISK_SYMBOL_LIMITS: 'SPY:0.5,amd:0.05' },
+    loadEngineConfig({ ...testEnv, ENGINE_PORT: '0', RISK_SYMBOL_LIMITS: 'SPY:0.5,amd:0.05' }),
     createLogger('engine-test', 'silent'),
   );
   // The model builds in the background after start; /healthz says when it is in force.

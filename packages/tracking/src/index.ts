@@ -17,9 +17,9 @@ export {
   type TrackingWriter,
 } from './tracking-client';
 export {
-  trackingClientFromEnv,
+  trackingClient,
   trackingConfigSchema,
+  type TrackingClientConfigOptions,
   type TrackingConfig,
-  type TrackingFromEnvOptions,
 } from './tracking-config';
 export { redisTrackingEvents, type TrackingEventSink } from './tracking-events';

@@ -3,12 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-import { trackingClientFromEnv, trackingConfigSchema } from './tracking-config';
+import { trackingClient, trackingConfigSchema } from './tracking-config';
 import type { TrackingWriter } from './tracking-client';
 
 const unusedRepository = {} as TrackingWriter;
 
-describe('trackingClientFromEnv', () => {
+describe('trackingClient', () => {
   it('defaults both directories under .stack/', () => {
     expect(trackingConfigSchema.parse({})).toEqual({
       TRACKING_ARTIFACT_DIR: '.stack/artifacts',
@@ -18,14 +18,14 @@ describe('trackingClientFromEnv', () => {
 
   it('opens the spool <TRACKING_SPOOL_DIR>/<writer>.jsonl', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'tp-tracking-env-'));
-    const client = await trackingClientFromEnv({
+    const client = await trackingClient({
+      config: trackingConfigSchema.parse({
+        TRACKING_SPOOL_DIR: path.join(dir, 'spool'),
+        TRACKING_ARTIFACT_DIR: path.join(dir, 'artifacts'),
+      }),
       repository: unusedRepository,
       writer: 'workers',
       owner: 'tester',
-      env: {
-        TRACKING_SPOOL_DIR: path.join(dir, 'spool'),
-        TRACKING_ARTIFACT_DIR: path.join(dir, 'artifacts'),
-      },
     });
     expect((await stat(path.join(dir, 'spool', 'workers.jsonl'))).isFile()).toBe(true);
     await client.close();
@@ -33,7 +33,12 @@ describe('trackingClientFromEnv', () => {
 
   it('refuses a writer name that is not a plain file name', async () => {
     await expect(
-      trackingClientFromEnv({ repository: unusedRepository, writer: '../etc', owner: 'tester', env: {} }),
+      trackingClient({
+        config: trackingConfigSchema.parse({}),
+        repository: unusedRepository,
+        writer: '../etc',
+        owner: 'tester',
+      }),
     ).rejects.toMatchObject({ code: 'TRACKING_INVALID_INPUT', field: 'writer' });
   });
 });

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 
 import { parseTrackingInput } from '@tradeplane/db';
-import { loadConfig, type Logger } from '@tradeplane/platform';
+import type { Logger } from '@tradeplane/platform';
 
 import { LocalDirectoryArtifactStore } from './artifact-store';
 import { TrackingClient, type TrackingWriter } from './tracking-client';
@@ -17,7 +17,9 @@ export const trackingConfigSchema = z.object({
 });
 export type TrackingConfig = z.infer<typeof trackingConfigSchema>;
 
-export interface TrackingFromEnvOptions {
+export interface TrackingClientConfigOptions {
+  /** The process's parsed tracking piece (`trackingConfigSchema`). */
+  config: TrackingConfig;
   repository: TrackingWriter;
   /**
    * Names this writer's spool file (`<TRACKING_SPOOL_DIR>/<writer>.jsonl`). Writers running
@@ -26,7 +28,6 @@ export interface TrackingFromEnvOptions {
    */
   writer: string;
   owner: string;
-  env?: Record<string, string | undefined>;
   events?: TrackingEventSink;
   logger?: Logger;
 }
@@ -35,9 +36,9 @@ const writerName = z
   .string()
   .regex(/^[A-Za-z0-9_.-]{1,100}$/, 'may use letters, digits and _ . - only (it names a file)');
 
-/** A TrackingClient configured from the environment (TRACKING_ARTIFACT_DIR, TRACKING_SPOOL_DIR). */
-export async function trackingClientFromEnv(opts: TrackingFromEnvOptions): Promise<TrackingClient> {
-  const config = loadConfig(trackingConfigSchema, opts.env ?? process.env);
+/** A TrackingClient on this machine's directories (TRACKING_ARTIFACT_DIR, TRACKING_SPOOL_DIR). */
+export async function trackingClient(opts: TrackingClientConfigOptions): Promise<TrackingClient> {
+  const { config } = opts;
   const { writer } = parseTrackingInput(z.object({ writer: writerName }), { writer: opts.writer }, 'writer');
   return TrackingClient.open({
     repository: opts.repository,

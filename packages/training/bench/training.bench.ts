@@ -16,7 +16,7 @@ import path from 'node:path';
 import { openRepositories } from '@tradeplane/db';
 import { runIngestion } from '@tradeplane/marketdata';
 import { createLogger, dbConfigSchema, loadConfig } from '@tradeplane/platform';
-import { trackingClientFromEnv } from '@tradeplane/tracking';
+import { trackingClient, trackingConfigSchema } from '@tradeplane/tracking';
 import { trainingPayload } from '@tradeplane/contracts';
 import { prepareTrainingThread, trainModelSetJob } from '../src';
 
@@ -53,11 +53,11 @@ async function main() {
   }
 
   const logger = createLogger('bench', 'warn');
-  const tracking = await trackingClientFromEnv({
+  const tracking = await trackingClient({
+    config: loadConfig(trackingConfigSchema, env),
     repository: repos.tracking,
     writer: `bench-training-${process.pid}`,
     owner: 'bench:training',
-    env,
     logger,
   });
   const payload = trainingPayload.parse({

@@ -26,7 +26,7 @@ import {
   ModelSet,
   registryModelSource,
 } from '@tradeplane/models';
-import { createLogger } from '@tradeplane/platform';
+import { createLogger, loadConfig } from '@tradeplane/platform';
 import {
   computeFeatureSeries,
   metaControllerForward,
@@ -36,7 +36,8 @@ import {
 } from '@tradeplane/quant';
 import {
   LocalDirectoryArtifactStore,
-  trackingClientFromEnv,
+  trackingClient,
+  trackingConfigSchema,
   type TrackingClient,
 } from '@tradeplane/tracking';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,7 +68,12 @@ let env: Record<string, string>;
 let tracking: TrackingClient;
 
 const openTracking = (writer: string) =>
-  trackingClientFromEnv({ repository: repos.tracking, writer, owner: 'test', env });
+  trackingClient({
+    config: loadConfig(trackingConfigSchema, env),
+    repository: repos.tracking,
+    writer,
+    owner: 'test',
+  });
 
 beforeAll(async () => {
   repos = openRepos(await freshDatabase('tradeplane_test_training_job'));

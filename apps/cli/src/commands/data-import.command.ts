@@ -2,17 +2,12 @@ import path from 'node:path';
 import { channels, type IngestionProgress } from '@tradeplane/contracts';
 import { openRepositories } from '@tradeplane/db';
 import { runIngestion } from '@tradeplane/marketdata';
-import {
-  createQueueConnection,
-  dbConfigSchema,
-  JobQueue,
-  loadConfig,
-  redisConfigSchema,
-} from '@tradeplane/platform';
+import { createQueueConnection, JobQueue } from '@tradeplane/platform';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
+import type { CliConfig } from '../config';
 
-export function registerDataImport(data: Command): void {
+export function registerDataImport(data: Command, config: CliConfig): void {
   data
     .command('import')
     .description(
@@ -29,8 +24,8 @@ export function registerDataImport(data: Command): void {
     )
     .action(async (target: string, opts: { enqueue?: boolean; quiet?: boolean }) => {
       const resolved = path.resolve(target);
-      const repos = openRepositories({ url: loadConfig(dbConfigSchema).DATABASE_URL, poolMax: 4 });
-      const redis = createQueueConnection(loadConfig(redisConfigSchema).REDIS_QUEUE_URL, {
+      const repos = openRepositories({ url: config.db.DATABASE_URL, poolMax: 4 });
+      const redis = createQueueConnection(config.redis.REDIS_QUEUE_URL, {
         enableOfflineQueue: false,
         lazyConnect: true,
       });

@@ -9,15 +9,10 @@ import {
   type LinkageMethod,
 } from '@tradeplane/quant';
 import { openRepositories } from '@tradeplane/db';
-import {
-  createQueueConnection,
-  dbConfigSchema,
-  JobQueue,
-  loadConfig,
-  redisConfigSchema,
-} from '@tradeplane/platform';
+import { createQueueConnection, JobQueue } from '@tradeplane/platform';
 import { QueueEvents } from 'bullmq';
 import { InvalidArgumentError, type Command } from 'commander';
+import type { CliConfig } from '../config';
 import { closeSeries, CliInputError, readPriceFile } from './price-file';
 
 const LINKAGES = ['single', 'complete', 'average', 'ward'] as const;
@@ -67,7 +62,7 @@ function readWeights(file: string, columns: string[]): Record<string, number> {
   return weights as Record<string, number>;
 }
 
-export function registerQuant(program: Command): void {
+export function registerQuant(program: Command, config: CliConfig): void {
   const risk = program
     .command('risk')
     .description('Portfolio risk maths on a wide close-price CSV (date + one column per symbol)');
@@ -200,8 +195,8 @@ export function registerQuant(program: Command): void {
     .option('--wait', 'wait for the workers to finish and print the result')
     .action(async (opts: { symbol: string; seed: number; wait?: boolean }) => {
       const symbol = opts.symbol.toUpperCase();
-      const repos = openRepositories({ url: loadConfig(dbConfigSchema).DATABASE_URL, poolMax: 1 });
-      const connection = createQueueConnection(loadConfig(redisConfigSchema).REDIS_QUEUE_URL);
+      const repos = openRepositories({ url: config.db.DATABASE_URL, poolMax: 1 });
+      const connection = createQueueConnection(config.redis.REDIS_QUEUE_URL);
       const queue = new JobQueue('regime.fit', connection);
       try {
         if (!(await repos.instruments.findBySymbol(symbol)))

@@ -8,18 +8,13 @@ import {
   type TrainingProgress,
 } from '@tradeplane/contracts';
 import { openRepositories } from '@tradeplane/db';
-import {
-  createLogger,
-  createQueueConnection,
-  dbConfigSchema,
-  loadConfig,
-  redisConfigSchema,
-} from '@tradeplane/platform';
-import { trackingClientFromEnv } from '@tradeplane/tracking';
+import { createLogger, createQueueConnection } from '@tradeplane/platform';
+import { trackingClient } from '@tradeplane/tracking';
 import { trainModelSetJob, TrainingJobError, TrainingJobs } from '@tradeplane/training';
 import { QueueEvents } from 'bullmq';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
+import type { CliConfig } from '../config';
 import { CliInputError } from './price-file';
 
 /** Reads a --config JSON file (TrainingJobs validates it). */
@@ -62,7 +57,7 @@ function progressBar(enabled: boolean) {
   };
 }
 
-export function registerTraining(program: Command): void {
+export function registerTraining(program: Command, cliConfig: CliConfig): void {
   program
     .command('train')
     .description(
@@ -80,8 +75,8 @@ export function registerTraining(program: Command): void {
     )
     .action(async (opts: { config: string; wait?: boolean; inProcess?: boolean; json?: boolean }) => {
       const raw = await readTrainingConfig(opts.config);
-      const repos = openRepositories({ url: loadConfig(dbConfigSchema).DATABASE_URL, poolMax: 4 });
-      const redis = createQueueConnection(loadConfig(redisConfigSchema).REDIS_QUEUE_URL);
+      const repos = openRepositories({ url: cliConfig.db.DATABASE_URL, poolMax: 4 });
+      const redis = createQueueConnection(cliConfig.redis.REDIS_QUEUE_URL);
       redis.on('error', () => undefined);
       const jobs = new TrainingJobs({ repos, redis });
       const bar = progressBar(!opts.json && process.stderr.isTTY);
@@ -89,7 +84,8 @@ export function registerTraining(program: Command): void {
         const payload = await validConfig(jobs, opts.config, raw);
         if (opts.inProcess) {
           const logger = createLogger('cli', 'warn');
-          const tracking = await trackingClientFromEnv({
+          const tracking = await trackingClient({
+            config: cliConfig.tracking,
             repository: repos.tracking,
             writer: `cli-train-${process.pid}`,
             owner: 'cli:train',

@@ -1,6 +1,7 @@
 import { openRepositories, type Role } from '@tradeplane/db';
-import { dbConfigSchema, generateSecret, hashPassword, loadConfig, sha256Hex } from '@tradeplane/platform';
+import { generateSecret, hashPassword, sha256Hex } from '@tradeplane/platform';
 import { InvalidArgumentError, type Command } from 'commander';
+import type { CliConfig } from '../config';
 
 const ROLES = ['viewer', 'quant', 'pm', 'admin'] as const;
 
@@ -10,7 +11,7 @@ function parseRole(value: string): Role {
   return value as Role;
 }
 
-export function registerUsers(program: Command): void {
+export function registerUsers(program: Command, config: CliConfig): void {
   const user = program.command('user').description('Manage console users');
   user
     .command('create')
@@ -24,10 +25,10 @@ export function registerUsers(program: Command): void {
       'at least 8 characters (prefer TP_NEW_PASSWORD: shell history keeps arguments)',
     )
     .action(async (opts: { email: string; role: Role; password?: string }) => {
-      const password = opts.password ?? process.env.TP_NEW_PASSWORD;
+      const password = opts.password ?? config.commands.TP_NEW_PASSWORD;
       if (!password || password.length < 8)
         throw new InvalidArgumentError('--password: at least 8 characters');
-      const repos = openRepositories({ url: loadConfig(dbConfigSchema).DATABASE_URL, poolMax: 1 });
+      const repos = openRepositories({ url: config.db.DATABASE_URL, poolMax: 1 });
       try {
         if (await repos.users.findByEmail(opts.email))
           throw new InvalidArgumentError(`--email: ${opts.email} already exists`);
@@ -50,7 +51,7 @@ export function registerUsers(program: Command): void {
     .description('Create an API key; the secret is printed once and only its hash is stored')
     .requiredOption('--name <name>', 'what the key is for, e.g. "trading-engine-prod"')
     .action(async (opts: { name: string }) => {
-      const repos = openRepositories({ url: loadConfig(dbConfigSchema).DATABASE_URL, poolMax: 1 });
+      const repos = openRepositories({ url: config.db.DATABASE_URL, poolMax: 1 });
       try {
         const { secret, displayPrefix } = generateSecret('key');
         const key = await repos.apiKeys.create({

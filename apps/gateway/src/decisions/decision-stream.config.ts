@@ -1,9 +1,10 @@
 import { z } from 'zod';
 
-/** The gateway's live view of decisions: a Redis mirror of recent ones and a sampled stream. */
+/**
+ * The gateway's live view of decisions (of DECISION_EVENTS_TOPIC, in the shared Kafka piece):
+ * a Redis mirror of recent ones and a sampled stream.
+ */
 export const decisionStreamConfigSchema = z.object({
-  /** Kafka topic the engine publishes decisions to (the engine reads the same variable). */
-  DECISION_EVENTS_TOPIC: z.string().min(1).default('decisions'),
   /** Decisions kept in the Redis mirror for `recentDecisions` and `decision(id)`, per list. */
   DECISION_MIRROR_SIZE: z.coerce.number().int().min(1).max(100_000).default(2_000),
   /** Seconds a mirrored decision stays in Redis. */

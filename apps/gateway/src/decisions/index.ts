@@ -18,6 +18,8 @@ export { decisionStreamConfigSchema, type DecisionStreamConfig } from './decisio
  */
 export function openDecisionStream(deps: {
   config: DecisionStreamConfig;
+  /** The topic the engine publishes decisions to (DECISION_EVENTS_TOPIC). */
+  topic: string;
   kafka: KafkaAdapter;
   kafkaClientId: string;
   redisCache: Redis;
@@ -33,7 +35,7 @@ export function openDecisionStream(deps: {
   });
   const stream = new DecisionStream({
     kafka: deps.kafka,
-    topic: config.DECISION_EVENTS_TOPIC,
+    topic: deps.topic,
     // Per process: each replica keeps up with the newest decisions on its own, nothing to resume.
     groupId: `${deps.kafkaClientId}-gateway-decisions-${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`,
     mirror,

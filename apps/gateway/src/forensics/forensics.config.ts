@@ -1,9 +1,7 @@
 import { z } from 'zod';
 
-/** The REST forensics lookup (`GET /api/v1/forensics/:decisionId`). */
+/** The REST forensics lookup (`GET /api/v1/forensics/:decisionId`); its keys: apiKeyAuthConfigSchema. */
 export const forensicsLookupConfigSchema = z.object({
-  /** Seconds between reloads of the API key hashes from the database (the engine reads the same variable). */
-  API_KEY_REFRESH_S: z.coerce.number().int().min(1).default(30),
   /**
    * An id neither explained nor mirrored yet is `pending` (202), not 404, while its own
    * timestamp is younger than this many seconds: under load the engine's publish, the

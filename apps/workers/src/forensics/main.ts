@@ -6,23 +6,18 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openRepositories } from '@tradeplane/db';
-import {
-  createLogger,
-  createMetricsRegistry,
-  dbConfigSchema,
-  forensicsConfigSchema,
-  loadConfig,
-} from '@tradeplane/platform';
+import { configOrExit, createLogger, createMetricsRegistry, logEffectiveConfig } from '@tradeplane/platform';
+import { forensicsProcessConfigSchema, loadForensicsConfig } from '../config';
 import { startForensics } from './start-forensics';
 
-const logger = createLogger('forensics');
+const config = configOrExit('forensics', () => loadForensicsConfig(process.env));
+const logger = createLogger('forensics', config.log.LOG_LEVEL);
+logEffectiveConfig(logger, forensicsProcessConfigSchema, config);
 try {
-  const env = process.env;
-  const config = loadConfig(forensicsConfigSchema, env);
-  const db = loadConfig(dbConfigSchema, env);
+  const { db } = config;
   const repos = openRepositories({ url: db.DATABASE_URL, poolMax: db.DATABASE_POOL_MAX });
   const metrics = createMetricsRegistry('forensics');
-  const running = startForensics({ env, repos, metrics, log: logger });
+  const running = startForensics({ config, repos, metrics, log: logger });
   const server = createServer(async (req, res) => {
     if (req.url === '/metrics') {
       res.writeHead(200, { 'content-type': metrics.contentType });
@@ -32,7 +27,9 @@ try {
       res.end(JSON.stringify({ ok: true, ...running.consumer.stats }));
     } else res.writeHead(404).end();
   });
-  await new Promise<void>((resolve) => server.listen(config.FORENSICS_METRICS_PORT, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) =>
+    server.listen(config.forensics.FORENSICS_METRICS_PORT, '127.0.0.1', resolve),
+  );
   logger.info(
     { metricsUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` },
     'forensics running',

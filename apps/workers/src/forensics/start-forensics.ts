@@ -1,17 +1,8 @@
 import type { Repositories } from '@tradeplane/db';
 import { ForensicsModelCache, parseExecutionProviders, registryModelSource } from '@tradeplane/models';
-import {
-  decisionEventsConfigSchema,
-  engineConfigSchema,
-  forensicsConfigSchema,
-  KafkaAdapter,
-  kafkaConfigSchema,
-  loadConfig,
-  retryJoin,
-  type Logger,
-  type Registry,
-} from '@tradeplane/platform';
-import { LocalDirectoryArtifactStore, trackingConfigSchema } from '@tradeplane/tracking';
+import { KafkaAdapter, retryJoin, type Logger, type Registry } from '@tradeplane/platform';
+import { LocalDirectoryArtifactStore } from '@tradeplane/tracking';
+import type { ForensicsProcessConfig } from '../config';
 import { ForensicsConsumer } from './forensics-consumer';
 
 export interface RunningForensics {
@@ -20,28 +11,25 @@ export interface RunningForensics {
 }
 
 /**
- * Wires the forensics consumer from the environment: the decisions topic and Kafka of the
+ * Wires the forensics consumer from its configuration: the decisions topic and Kafka of the
  * engine, the model registry and artifact store the engine loads from, one idempotent
  * producer for dead letters. Joining the group is retried until Kafka answers, so the
  * workers start (and run their jobs) while Kafka is still coming up.
  */
 export function startForensics(deps: {
-  env: Record<string, string | undefined>;
+  /** The workers' or the stand-alone consumer's configuration (both carry these pieces). */
+  config: Pick<ForensicsProcessConfig, 'kafka' | 'models' | 'tracking' | 'forensics'>;
   repos: Repositories;
   metrics: Registry;
   log: Logger;
 }): RunningForensics {
-  const config = loadConfig(forensicsConfigSchema, deps.env);
-  const kafkaConfig = loadConfig(kafkaConfigSchema, deps.env);
-  const events = loadConfig(decisionEventsConfigSchema, deps.env);
-  const engine = loadConfig(engineConfigSchema, deps.env);
-  const tracking = loadConfig(trackingConfigSchema, deps.env);
+  const { forensics: config, kafka: kafkaConfig, models: modelRuntime, tracking } = deps.config;
   const log = deps.log.child({ scope: 'forensics' });
 
   const kafka = new KafkaAdapter(kafkaConfig.KAFKA_BROKERS, `${kafkaConfig.KAFKA_CLIENT_ID}-forensics`);
   const models = new ForensicsModelCache(
     registryModelSource(deps.repos, new LocalDirectoryArtifactStore(tracking.TRACKING_ARTIFACT_DIR)),
-    { executionProviders: parseExecutionProviders(engine.ENGINE_EXECUTION_PROVIDERS) },
+    { executionProviders: parseExecutionProviders(modelRuntime.ENGINE_EXECUTION_PROVIDERS) },
     config.FORENSICS_MODEL_SETS,
   );
   const consumer = new ForensicsConsumer({
@@ -49,7 +37,7 @@ export function startForensics(deps: {
     deadLetters: kafka.producer(),
     store: deps.repos.forensics,
     models,
-    topic: events.DECISION_EVENTS_TOPIC,
+    topic: kafkaConfig.DECISION_EVENTS_TOPIC,
     groupId: config.FORENSICS_GROUP_ID,
     deadLetterTopic: config.FORENSICS_DLQ_TOPIC,
     metrics: deps.metrics,

@@ -4,7 +4,7 @@ import { createDb } from '../client';
 import { applyMigrations, defaultMigrationsDir } from './migrate';
 
 const argIndex = process.argv.indexOf('--database-url');
-const url = argIndex > 0 ? process.argv[argIndex + 1] : loadConfig(dbConfigSchema).DATABASE_URL;
+const url = argIndex > 0 ? process.argv[argIndex + 1] : loadConfig(dbConfigSchema, process.env).DATABASE_URL;
 if (!url) {
   console.error('--database-url needs a value');
   process.exit(2);

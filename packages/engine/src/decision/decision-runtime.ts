@@ -11,18 +11,13 @@ import type { Repositories } from '@tradeplane/db';
 import {
   probe,
   type ComponentHealth,
-  type DecisionEventsConfig,
-  type EngineConfig,
   type KafkaAdapter,
   type Logger,
   type Redis,
   type Registry,
 } from '@tradeplane/platform';
-import {
-  LocalDirectoryArtifactStore,
-  trackingClientFromEnv,
-  type TrackingConfig,
-} from '@tradeplane/tracking';
+import { LocalDirectoryArtifactStore, trackingClient } from '@tradeplane/tracking';
+import type { EngineProcessConfig } from '../config';
 import type { BarStore, FeatureService } from '../features';
 import {
   advisoryLock,
@@ -55,9 +50,7 @@ export interface DecisionRuntimeDeps {
   redis: Redis;
   kafka: KafkaAdapter;
   metrics: Registry;
-  config: { engine: EngineConfig; events: DecisionEventsConfig; tracking: TrackingConfig };
-  /** For the tracking client of the bootstrap registration. */
-  env: Record<string, string | undefined>;
+  config: Pick<EngineProcessConfig, 'engine' | 'models' | 'kafka' | 'events' | 'tracking'>;
   clock: () => number;
   log: Logger;
 }
@@ -128,7 +121,7 @@ export async function startDecisionRuntime(deps: DecisionRuntimeDeps): Promise<D
   );
   await regime.refresh();
 
-  const sessions = { executionProviders: parseExecutionProviders(engine.ENGINE_EXECUTION_PROVIDERS) };
+  const sessions = { executionProviders: parseExecutionProviders(config.models.ENGINE_EXECUTION_PROVIDERS) };
   const models = new ModelCatalog(
     registryModelSource(repos, new LocalDirectoryArtifactStore(config.tracking.TRACKING_ARTIFACT_DIR)),
     { sessions, graceMs: engine.ENGINE_MODEL_GRACE_S * 1000 },
@@ -141,11 +134,11 @@ export async function startDecisionRuntime(deps: DecisionRuntimeDeps): Promise<D
       await ensureBootstrapModels({
         registry: repos.registry,
         openTracking: () =>
-          trackingClientFromEnv({
+          trackingClient({
+            config: config.tracking,
             repository: repos.tracking,
             writer: 'engine-bootstrap',
             owner: 'system:engine-bootstrap',
-            env: deps.env,
             logger: log,
           }),
         withLock: advisoryLock(repos.db.pool, BOOTSTRAP_LOCK_KEY),
@@ -159,7 +152,13 @@ export async function startDecisionRuntime(deps: DecisionRuntimeDeps): Promise<D
   await bootstrap();
   await models.init();
 
-  const events = await openDecisionEvents(deps.kafka, config.events, deps.metrics, log);
+  const events = await openDecisionEvents(
+    deps.kafka,
+    config.kafka.DECISION_EVENTS_TOPIC,
+    config.events,
+    deps.metrics,
+    log,
+  );
   const metrics = new DecisionMetrics(
     deps.metrics,
     {

@@ -11,7 +11,7 @@ export {
   type ScoredTarget,
   type TargetFeatures,
 } from './decision-builder';
-export { openDecisionEvents, type DecisionEvents } from './decision-events';
+export { decisionEventsOptions, openDecisionEvents, type DecisionEvents } from './decision-events';
 export { DecisionMetrics } from './decision-metrics';
 export {
   DECISION_CHANNELS,

@@ -1,1 +1,3 @@
 export * from './env';
+export * from './secret';
+export * from './startup';

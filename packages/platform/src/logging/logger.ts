@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -17,15 +17,22 @@ const redactPaths = [
   'headers["x-api-key"]',
 ];
 
-/** One structured JSON logger per process; areas take scoped children (`logger.child({scope})`). */
-export function createLogger(service: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({
-    name: service,
-    level,
-    base: { service },
-    redact: { paths: redactPaths, censor: '[redacted]' },
-    timestamp: pino.stdTimeFunctions.isoTime,
-  });
+/**
+ * One structured JSON logger per process; areas take scoped children (`logger.child({scope})`).
+ * main.ts passes the level from the process's configuration (LOG_LEVEL); `destination`
+ * defaults to stdout.
+ */
+export function createLogger(service: string, level = 'info', destination?: DestinationStream): Logger {
+  return pino(
+    {
+      name: service,
+      level,
+      base: { service },
+      redact: { paths: redactPaths, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    destination,
+  );
 }
 
 export function scoped(logger: Logger, scope: string): Logger {

@@ -1,13 +1,14 @@
 import path from 'node:path';
 
+import { ConfigError, loadConfig } from '@tradeplane/platform';
 import { describe, expect, it } from 'vitest';
 
-import { ConfigError, decisionEventsConfigSchema, loadConfig } from '../config';
+import { decisionEventsConfigSchema } from '../config';
 import { decisionEventsOptions } from './decision-events';
 
 describe('decision events configuration', () => {
   it('defaults to a 10,000-event buffer spilling to .stack/spool, in batches of 500', () => {
-    const options = decisionEventsOptions(loadConfig(decisionEventsConfigSchema, {}));
+    const options = decisionEventsOptions('decisions', loadConfig(decisionEventsConfigSchema, {}));
     expect(options).toMatchObject({
       topic: 'decisions',
       bufferCapacity: 10_000,
@@ -22,7 +23,7 @@ describe('decision events configuration', () => {
 
   it('reads the environment and names a bad variable', () => {
     const env = { DECISION_EVENTS_BUFFER: '500', DECISION_EVENTS_SPOOL_DIR: '/var/spool/tp' };
-    expect(decisionEventsOptions(loadConfig(decisionEventsConfigSchema, env))).toMatchObject({
+    expect(decisionEventsOptions('decisions', loadConfig(decisionEventsConfigSchema, env))).toMatchObject({
       bufferCapacity: 500,
       spoolPath: '/var/spool/tp/events-decisions.jsonl',
     });

@@ -1,0 +1,45 @@
+import { configVariables, ConfigError, REDACTED, redactConfig } from '@tradeplane/platform';
+import { describe, expect, it } from 'vitest';
+
+import { envExampleVariables } from '../../../test/env-example';
+import {
+  forensicsProcessConfigSchema,
+  loadForensicsConfig,
+  loadWorkersConfig,
+  workersProcessConfigSchema,
+} from './config';
+
+describe('workers configuration', () => {
+  it('defaults every piece', () => {
+    const config = loadWorkersConfig({});
+    expect(config.workers).toEqual({
+      WORKERS_METRICS_PORT: 9464,
+      WORKERS_CONCURRENCY: 2,
+      WORKERS_TRAINING_CONCURRENCY: 1,
+    });
+    expect(config.forensics).toMatchObject({ FORENSICS_ENABLED: true, FORENSICS_DLQ_TOPIC: 'decisions.dlq' });
+    expect(config.featureCache.FEATURE_CACHE_TTL_S).toBe(300);
+    expect(config.models.ENGINE_EXECUTION_PROVIDERS).toBe('cuda,cpu');
+    expect(config.kafka.DECISION_EVENTS_TOPIC).toBe('decisions');
+    expect(loadForensicsConfig({}).forensics.FORENSICS_METRICS_PORT).toBe(9465);
+  });
+
+  it('names the variable of a bad value', () => {
+    expect(() => loadWorkersConfig({ FORENSICS_ENABLED: 'yes' })).toThrow(ConfigError);
+    expect(() => loadWorkersConfig({ FORENSICS_ENABLED: 'yes' })).toThrow(/FORENSICS_ENABLED/);
+    expect(() => loadForensicsConfig({ FORENSICS_MODEL_SETS: '0' })).toThrow(/FORENSICS_MODEL_SETS/);
+  });
+
+  it('redacts the connection URLs', () => {
+    const env = { DATABASE_URL: 'postgresql://w:pg-pass-5@db:5432/tp' };
+    const logged = JSON.stringify(redactConfig(workersProcessConfigSchema, loadWorkersConfig(env)));
+    expect(logged).not.toContain('pg-pass-5');
+    expect(logged).toContain(`"REDIS_QUEUE_URL":"${REDACTED}"`);
+  });
+
+  it('reads only variables that .env.example documents', () => {
+    const documented = envExampleVariables();
+    for (const schema of [workersProcessConfigSchema, forensicsProcessConfigSchema])
+      expect(configVariables(schema).filter((v) => !documented.has(v))).toEqual([]);
+  });
+});
