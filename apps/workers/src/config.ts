@@ -26,7 +26,6 @@ export const workersConfigSchema = z.object({
   /** Training jobs run at once per worker process (each is CPU-bound on one core). */
   WORKERS_TRAINING_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
 });
-export type WorkersConfig = z.infer<typeof workersConfigSchema>;
 
 /** The forensics consumer's pieces, the same in the workers process and on its own. */
 const forensicsPieces = {

@@ -10,4 +10,3 @@ export const forensicsLookupConfigSchema = z.object({
    */
   FORENSICS_PENDING_GRACE_S: z.coerce.number().int().min(0).max(3600).default(30),
 });
-export type ForensicsLookupConfig = z.infer<typeof forensicsLookupConfigSchema>;

@@ -1,3 +1,3 @@
 /** Decision forensics as the gateway serves them: the REST lookup (GraphQL is in schema/forensics). */
-export { forensicsLookupConfigSchema, type ForensicsLookupConfig } from './forensics.config';
-export { forensicsLookup, type ForensicsLookupDeps, type ForensicsLookupErrorCode } from './forensics.route';
+export { forensicsLookupConfigSchema } from './forensics.config';
+export { forensicsLookup } from './forensics.route';

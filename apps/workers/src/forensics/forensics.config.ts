@@ -17,4 +17,3 @@ export const forensicsConfigSchema = z.object({
   /** TCP port of /metrics and /healthz of the stand-alone consumer (`npm run forensics`). */
   FORENSICS_METRICS_PORT: listenPort.default(9465),
 });
-export type ForensicsConfig = z.infer<typeof forensicsConfigSchema>;

@@ -28,7 +28,6 @@ const OPS: Record<string, ComparisonOp> = {
   '=': 'eq',
   '==': 'eq',
 };
-export const OP_SYMBOL: Record<ComparisonOp, string> = { gt: '>', gte: '≥', lt: '<', lte: '≤', eq: '=' };
 
 const METRIC_CONDITION = /^(.+?)\s*(>=|<=|==|=|>|<)\s*(\S+)$/;
 

@@ -1,7 +1,5 @@
 import { operation } from '@/shared/graphql/client';
 
-export type RegimeLabel = 'bull' | 'bear' | 'sideways';
-
 export interface RegimeState {
   label: string;
   /** Per observation dimension: [log return, 20-day realised volatility]. */

@@ -49,10 +49,6 @@ export class GraphQLRequestError extends Error {
   }
 }
 
-export function isUnreachable(err: unknown): boolean {
-  return err instanceof GraphQLRequestError && err.code === GATEWAY_UNREACHABLE;
-}
-
 export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
