@@ -26,6 +26,7 @@ export default tseslint.config(
       '**/node_modules/**',
       '**/.next*/**',
       '.stack/**',
+      'dist/**',
       'packages/db/src/generated/**',
       '**/next-env.d.ts',
       'test-results/**',

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 const exclude = ['**/node_modules/**', '**/.next/**', 'apps/web/e2e/**', '.stack/**'];
@@ -9,6 +10,10 @@ export default defineConfig({
   test: {
     projects: [
       {
+        // The console's `@/` imports (apps/web/tsconfig.json), for tests that load its modules.
+        resolve: {
+          alias: [{ find: /^@\//, replacement: `${path.resolve(import.meta.dirname, 'apps/web/src')}/` }],
+        },
         test: {
           name: 'unit',
           include: ['packages/**/*.test.ts', 'apps/**/*.test.ts'],

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm start`: the whole platform on this machine. Brings up PostgreSQL, Redis and Kafka
 # (installing what is missing), migrates, imports the bundled sample data when the database
-# is empty, builds the console once, and starts engine, gateway, workers and web.
+# is empty, builds the services (dist/) and the console when their sources changed, and starts
+# engine, gateway, workers and web.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 load_env
@@ -24,12 +25,16 @@ export ADMIN_PASSWORD
 bash "$REPO_ROOT/infra/stack.sh" up || die "the local stack did not come up (see above)"
 ensure_node_modules
 ensure_prisma_client
-(cd "$REPO_ROOT" && npx --no-install tsx packages/db/src/migrate/cli.ts) || die "migrations failed"
+# The services run as built JavaScript (scripts/build.mjs); source maps point stack traces at the .ts.
+build_out="$(cd "$REPO_ROOT" && node scripts/build.mjs --if-changed)" || die "the build failed (see above)"
+say "$build_out"
+node_js=(node --enable-source-maps)
+(cd "$REPO_ROOT" && "${node_js[@]}" dist/migrate/main.js) || die "migrations failed"
 
 instruments="$(psql "$DATABASE_URL" -Atc 'SELECT count(*) FROM instruments' 2>/dev/null || echo 0)"
 if [ "$instruments" = "0" ]; then
   say "empty database: importing the bundled sample data (data/sample)"
-  (cd "$REPO_ROOT" && npx --no-install tsx apps/cli/src/main.ts data import data/sample --quiet) || die "sample import failed"
+  (cd "$REPO_ROOT" && "${node_js[@]}" dist/cli/main.js data import data/sample --quiet) || die "sample import failed"
 fi
 
 # The console is built once per change of its sources or of the build-time settings.
@@ -46,18 +51,17 @@ fi
 
 require_free_port engine "$ENGINE_PORT"; require_free_port gateway "$GATEWAY_PORT"
 require_free_port workers "$WORKERS_METRICS_PORT"; require_free_port web "$WEB_PORT"
-node_ts=(node --import tsx)
-start_service engine "${node_ts[@]}" packages/engine/src/main.ts
+start_service engine "${node_js[@]}" dist/engine/main.js
 wait_http engine "http://127.0.0.1:$ENGINE_PORT/metrics" 60
-start_service gateway "${node_ts[@]}" apps/gateway/src/main.ts
+start_service gateway "${node_js[@]}" dist/gateway/main.js
 wait_http gateway "http://127.0.0.1:$GATEWAY_PORT/metrics" 60
-start_service workers "${node_ts[@]}" apps/workers/src/main.ts
+start_service workers "${node_js[@]}" dist/workers/main.js
 wait_http workers "http://127.0.0.1:$WORKERS_METRICS_PORT/healthz" 60
 # A first regime model for the benchmark, so the Regimes page has something real to show.
 if [ "$(psql "$DATABASE_URL" -Atc "SELECT count(*) FROM regime_models WHERE symbol = 'SPY'" 2>/dev/null || echo 1)" = "0" ] &&
   [ "$(psql "$DATABASE_URL" -Atc "SELECT count(*) FROM instruments WHERE symbol = 'SPY'" 2>/dev/null || echo 0)" = "1" ]; then
   say "fitting a first regime model for SPY on the workers"
-  (cd "$REPO_ROOT" && node --import tsx apps/cli/src/main.ts regime train --symbol SPY >/dev/null) || say "could not enqueue the SPY regime fit (see the workers log)"
+  (cd "$REPO_ROOT" && "${node_js[@]}" dist/cli/main.js regime train --symbol SPY >/dev/null) || say "could not enqueue the SPY regime fit (see the workers log)"
 fi
 start_service web node "$REPO_ROOT/node_modules/next/dist/bin/next" start apps/web -p "$WEB_PORT" -H 127.0.0.1
 wait_http web "http://127.0.0.1:$WEB_PORT/login" 60

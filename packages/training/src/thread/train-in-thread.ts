@@ -44,11 +44,14 @@ export interface TrainInThreadOptions extends TrainingObserver {
 }
 
 /**
- * The thread's entry: registers tsx's loader, then imports training-thread.ts. Node 20 does
- * not apply a parent's `--import tsx` hooks to a worker's modules, so the thread registers its
- * own, and the parent's tsx flags are left out of its execArgv (one loader, not two).
+ * The thread's entry. Built (`npm run build`), this code runs from dist/<process>/main.js and
+ * the thread loads its own bundle beside it. From source it registers tsx's loader, then
+ * imports training-thread.ts: Node 20 does not apply a parent's `--import tsx` hooks to a
+ * worker's modules, so the thread registers its own, and the parent's tsx flags are left out
+ * of its execArgv (one loader, not two).
  */
 function entry(): URL {
+  if (import.meta.url.endsWith('.js')) return new URL('../training-thread/main.js', import.meta.url);
   const require = createRequire(import.meta.url);
   const tsxApi = pathToFileURL(require.resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
   const module = new URL('./training-thread.ts', import.meta.url).href;
