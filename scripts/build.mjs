@@ -24,7 +24,7 @@ const entries = {
   gateway: 'apps/gateway/src/main.ts',
   workers: 'apps/workers/src/main.ts',
   forensics: 'apps/workers/src/forensics/main.ts',
-  'training-thread': 'apps/workers/src/jobs/training/training-thread.ts',
+  'training-thread': 'packages/training/src/thread/training-thread.ts',
   cli: 'apps/cli/src/main.ts',
   migrate: 'packages/db/src/migrate/cli.ts',
 };
