@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { Repositories } from '@tradeplane/db';
 import { runIngestion } from '@tradeplane/marketdata';
 import { createLogger, createQueueConnection, JobQueue } from '@tradeplane/platform';
-import { forwardFilter, regimeObservations, regimeProbabilities, type HmmParams } from '@tradeplane/quant';
+import { forwardFilter, regimeObservations, regimeProbabilities } from '@tradeplane/quant';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   decisionEnv,
@@ -19,6 +19,7 @@ import {
   removeDecisionEnv,
   waitFor,
 } from '../../../test/decision-stack';
+import { HAND_SET_HMM, HAND_SET_HMM_LABELS } from '../../../test/regime-fixture';
 import { sharedData, testEnv } from '../../../test/stack';
 import { toHistoryColumns } from '../src/jobs/regime/regime-model';
 import { loadWorkersConfig } from '../src/config';
@@ -26,25 +27,8 @@ import { startWorkers, type RunningWorkers } from '../src/workers';
 
 /** The stored bars end here; the import brings the rest of 2019. */
 const CUTOFF = '2019-06-28';
-const PARAMS: HmmParams = {
-  pi: [1 / 3, 1 / 3, 1 / 3],
-  transition: [
-    [0.98, 0.01, 0.01],
-    [0.02, 0.97, 0.01],
-    [0.01, 0.01, 0.98],
-  ],
-  means: [
-    [0.0008, 0.007],
-    [-0.002, 0.02],
-    [0, 0.011],
-  ],
-  vars: [
-    [4e-5, 4e-6],
-    [4e-4, 6e-5],
-    [1e-4, 1e-5],
-  ],
-};
-const LABELS = ['bull', 'bear', 'sideways'] as const;
+const PARAMS = HAND_SET_HMM;
+const LABELS = HAND_SET_HMM_LABELS;
 
 const connection = createQueueConnection(testEnv.REDIS_QUEUE_URL!);
 let repos: Repositories;

@@ -2,14 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { channels, decisionEvent, predictResponse, type TradingStatus } from '@tradeplane/contracts';
 import type { Repositories } from '@tradeplane/db';
 import { createLogger, createQueueConnection, KafkaAdapter, type ConsumedEvent } from '@tradeplane/platform';
-import {
-  featureVectorAt,
-  forwardFilter,
-  regimeObservations,
-  regimeProbabilities,
-  type HmmParams,
-} from '@tradeplane/quant';
+import { featureVectorAt, forwardFilter, regimeObservations, regimeProbabilities } from '@tradeplane/quant';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HAND_SET_HMM, HAND_SET_HMM_LABELS } from '../../../test/regime-fixture';
 import { testEnv } from '../../../test/stack';
 import { loadEngineConfig, startEngine, type RunningEngine } from '../src';
 import { BOOTSTRAP_DESCRIPTION, BOOTSTRAP_EXPERIMENT } from '@tradeplane/models';
@@ -223,26 +218,9 @@ describe('regime probabilities', () => {
       note: expect.stringContaining('no regime model'),
     });
 
-    // A hand-set 3-state HMM over [log return, 20-day volatility], stored as the fit job stores one.
-    const params: HmmParams = {
-      pi: [1 / 3, 1 / 3, 1 / 3],
-      transition: [
-        [0.98, 0.01, 0.01],
-        [0.02, 0.97, 0.01],
-        [0.01, 0.01, 0.98],
-      ],
-      means: [
-        [0.0008, 0.007],
-        [-0.002, 0.02],
-        [0, 0.011],
-      ],
-      vars: [
-        [4e-5, 4e-6],
-        [4e-4, 6e-5],
-        [1e-4, 1e-5],
-      ],
-    };
-    const labels = ['bull', 'bear', 'sideways'] as const;
+    // A hand-set 3-state HMM, stored as the fit job stores one.
+    const params = HAND_SET_HMM;
+    const labels = HAND_SET_HMM_LABELS;
     const spy = (await repos.instruments.findBySymbol('SPY'))!;
     const all = await repos.bars.loadColumns(spy.id, '1d');
     const { obs, firstIndex } = regimeObservations(all.close, 20);

@@ -116,13 +116,17 @@ export function registerTraining(program: Command, cliConfig: CliConfig): void {
           const p = trainingProgressSchema.safeParse(JSON.parse(message));
           if (p.success && p.data.jobId === jobId) bar.update(p.data);
         });
-        const events = new QueueEvents(jobs.queue.queue.name, { connection: redis.duplicate() });
+        // BullMQ leaves a connection it was handed open on close(): this one is closed below,
+        // or the process would never exit after printing the result.
+        const eventsConnection = redis.duplicate();
+        const events = new QueueEvents(jobs.queue.queue.name, { connection: eventsConnection });
         try {
           const result = await (await jobs.queue.queue.getJob(jobId))!.waitUntilFinished(events, 60 * 60_000);
           bar.stop();
           console.log(JSON.stringify({ jobId, status: 'done', ...result }));
         } finally {
           await events.close();
+          eventsConnection.disconnect();
           sub.disconnect();
         }
       } finally {
