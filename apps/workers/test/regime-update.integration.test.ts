@@ -19,9 +19,8 @@ import {
   removeDecisionEnv,
   waitFor,
 } from '../../../test/decision-stack';
-import { HAND_SET_HMM, HAND_SET_HMM_LABELS } from '../../../test/regime-fixture';
+import { HAND_SET_HMM, HAND_SET_HMM_LABELS, storeHandSetRegimeModel } from '../../../test/regime-fixture';
 import { sharedData, testEnv } from '../../../test/stack';
-import { toHistoryColumns } from '../src/jobs/regime/regime-model';
 import { loadWorkersConfig } from '../src/config';
 import { startWorkers, type RunningWorkers } from '../src/workers';
 
@@ -52,24 +51,7 @@ beforeAll(async () => {
   );
   const partial = path.join(dir, 'spy_prices.csv');
   await runIngestion(repos, (await repos.ingestionRuns.create(partial, null)).id, partial);
-  const spy = (await repos.instruments.findBySymbol('SPY'))!;
-  const bars = await repos.bars.loadColumns(spy.id, '1d');
-  const { obs, firstIndex } = regimeObservations(bars.close, 20);
-  const rows = regimeProbabilities(forwardFilter(obs, PARAMS), [...LABELS]);
-  version = randomUUID();
-  await repos.regimes.createModel(
-    {
-      version,
-      symbol: 'SPY',
-      timeframe: '1d',
-      seed: 1,
-      logLikelihood: 0,
-      params: { ...PARAMS, labels: LABELS, volWindow: 20 },
-      trainedFrom: new Date(bars.ts[0]!),
-      trainedTo: new Date(bars.ts.at(-1)!),
-    },
-    toHistoryColumns(bars.ts.subarray(firstIndex), rows),
-  );
+  ({ version } = await storeHandSetRegimeModel(repos, 'SPY'));
 
   workers = await startWorkers(loadWorkersConfig(env), createLogger('workers-test', 'silent'));
 }, 180_000);

@@ -4,7 +4,7 @@ import type { Repositories } from '@tradeplane/db';
 import { createLogger, createQueueConnection, KafkaAdapter, type ConsumedEvent } from '@tradeplane/platform';
 import { featureVectorAt, forwardFilter, regimeObservations, regimeProbabilities } from '@tradeplane/quant';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HAND_SET_HMM, HAND_SET_HMM_LABELS } from '../../../test/regime-fixture';
+import { HAND_SET_HMM, HAND_SET_HMM_LABELS, storeHandSetRegimeModel } from '../../../test/regime-fixture';
 import { testEnv } from '../../../test/stack';
 import { loadEngineConfig, startEngine, type RunningEngine } from '../src';
 import { BOOTSTRAP_DESCRIPTION, BOOTSTRAP_EXPERIMENT } from '@tradeplane/models';
@@ -221,30 +221,7 @@ describe('regime probabilities', () => {
     // A hand-set 3-state HMM, stored as the fit job stores one.
     const params = HAND_SET_HMM;
     const labels = HAND_SET_HMM_LABELS;
-    const spy = (await repos.instruments.findBySymbol('SPY'))!;
-    const all = await repos.bars.loadColumns(spy.id, '1d');
-    const { obs, firstIndex } = regimeObservations(all.close, 20);
-    const rows = regimeProbabilities(forwardFilter(obs, params), [...labels]);
-    const version = randomUUID();
-    await repos.regimes.createModel(
-      {
-        version,
-        symbol: 'SPY',
-        timeframe: '1d',
-        seed: 1,
-        logLikelihood: 0,
-        params: { ...params, labels, volWindow: 20 },
-        trainedFrom: new Date(all.ts[0]!),
-        trainedTo: new Date(all.ts.at(-1)!),
-      },
-      {
-        ts: all.ts.slice(firstIndex),
-        bull: Float64Array.from(rows, (r) => r.bull),
-        bear: Float64Array.from(rows, (r) => r.bear),
-        sideways: Float64Array.from(rows, (r) => r.sideways),
-        regime: rows.map(() => 'bull' as const),
-      },
-    );
+    const { version, bars: all } = await storeHandSetRegimeModel(repos, 'SPY');
     await redis.publish(channels.regimeChanged, JSON.stringify({ modelVersion: version, symbol: 'SPY' }));
     await waitFor(async () => (await healthz(engine.url)).regime.model === version);
 
