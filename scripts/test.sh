@@ -26,6 +26,7 @@ bash scripts/ensure-chromium.sh || { failed=$((failed + 1)); say "Chromium could
 check format npx --no-install prettier --check .
 check lint npx --no-install eslint .
 check typecheck npx --no-install turbo run typecheck --continue --output-logs=errors-only
+check typecheck-test npx --no-install tsc -p test/tsconfig.json
 check dead-code npx --no-install knip --no-progress
 
 # Vitest: unit then integration (integration files run one at a time; some stop and start stack parts).

@@ -24,9 +24,9 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Spawns `node --import tsx <entry>` with `env` and its port variable set to a free port, and
- * resolves once GET /healthz answers 200 (rejects with the process' stderr if it exits first
- * or is not healthy within `startMs`).
+ * Spawns `node --import tsx <entry>` (a `.ts` source) or `node <entry>` (a built `dist/…/main.js`)
+ * with `env` and its port variable set to a free port, and resolves once GET /healthz answers
+ * 200 (rejects with the process' stderr if it exits first or is not healthy within `startMs`).
  */
 export async function startProcess(
   entry: string,
@@ -35,7 +35,10 @@ export async function startProcess(
   startMs = 60_000,
 ): Promise<RunningProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, entry)], {
+  const args = entry.endsWith('.ts')
+    ? ['--import', 'tsx', path.join(repoRoot, entry)]
+    : ['--enable-source-maps', path.join(repoRoot, entry)];
+  const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     env: { ...process.env, ...env, [portVariable]: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],

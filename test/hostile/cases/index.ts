@@ -1,0 +1,9 @@
+// Every class of hostile input, registered against one target. A class's cases live in their
+// own file; each registers `describe`/`it` blocks that read the target lazily (it is started
+// in the runner's beforeAll).
+import type { HostileTarget } from '../target';
+import { authBoundaryCases } from './auth-boundary';
+
+export function registerHostileCases(target: () => HostileTarget): void {
+  authBoundaryCases(target);
+}
