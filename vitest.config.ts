@@ -23,7 +23,11 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['packages/**/*.integration.test.ts', 'apps/**/*.integration.test.ts', 'test/**/*.integration.test.ts'],
+          include: [
+            'packages/**/*.integration.test.ts',
+            'apps/**/*.integration.test.ts',
+            'test/**/*.integration.test.ts',
+          ],
           exclude,
           globalSetup: ['test/integration-setup.ts'],
           fileParallelism: false,
