@@ -18,10 +18,9 @@ LOG_DIR="$STACK_DIR/logs"
 
 PGBIN="${PGBIN:-/usr/lib/postgresql/15/bin}"
 PG_PORT="${PGPORT_TP:-55432}"
-PG_DIR="$STACK_DIR/pg"
-PG_DATA="$PG_DIR/data"
-PG_SOCK="$PG_DIR/run"
-PG_LOG="$LOG_DIR/postgres.log"
+# Where the cluster goes when the OS user postgres cannot reach $STACK_DIR (a checkout in /root).
+PG_SHARED_ROOT="${TP_PG_SHARED_ROOT:-/var/lib/tradeplane}"
+# PG_DIR, PG_DATA, PG_SOCK, PG_LOG: set by pg_locate (below, once the helpers exist).
 PG_START_TIMEOUT="${PG_START_TIMEOUT:-60}"
 
 REDIS_QUEUE_PORT="${REDIS_QUEUE_PORT:-56379}"
@@ -198,6 +197,52 @@ cmd_install() {
 }
 
 # ----------------------------------------------------------------------------- postgres
+# The cluster's directory (data, unix socket) for STACK_DIR. Running as root, PostgreSQL runs as
+# the OS user postgres, which must traverse every parent of its data; a checkout in a private
+# directory (/root is mode 700) gets a directory under $PG_SHARED_ROOT instead, keyed by the
+# stack's path so two checkouts never share a cluster. A choice once made is kept ($STACK_DIR/pg.location).
+pg_choose_dir() {
+  local stack="$1" nearest="$1"
+  if [[ -s "$stack/pg.location" ]]; then cat "$stack/pg.location"; return; fi
+  # An existing cluster stays where it is (unreachable, pg_prepare_dirs says so).
+  if [[ -e "$stack/pg/data" ]]; then echo "$stack/pg"; return; fi
+  while [[ ! -e "$nearest" ]]; do nearest="$(dirname "$nearest")"; done
+  # Without the postgres user yet (packages not installed) nothing is decided: pg_up asks again.
+  if ! is_root || ! id postgres >/dev/null 2>&1 || as_pg test -x "$nearest"; then
+    echo "$stack/pg"
+  else
+    echo "$PG_SHARED_ROOT/$(printf '%s' "$stack" | sha256sum | cut -c1-16)/pg"
+  fi
+}
+
+pg_locate() {
+  PG_DIR="$(pg_choose_dir "$STACK_DIR")"
+  PG_DATA="$PG_DIR/data"
+  PG_SOCK="$PG_DIR/run"
+  # postgres writes its own log, so it lives where postgres can reach it.
+  if [[ "$PG_DIR" == "$STACK_DIR/pg" ]]; then PG_LOG="$LOG_DIR/postgres.log"; else PG_LOG="$PG_DIR/postgres.log"; fi
+}
+
+# Creates the cluster's directories for the cluster user; dies when that user still cannot reach them.
+pg_prepare_dirs() {
+  if [[ "$PG_DIR" != "$STACK_DIR/pg" ]]; then
+    mkdir -p "$PG_DIR"
+    chmod 755 "$PG_SHARED_ROOT" "$(dirname "$PG_DIR")"
+    printf '%s\n' "$STACK_DIR" >"$(dirname "$PG_DIR")/stack-dir"
+    echo "$PG_DIR" >"$STACK_DIR/pg.location"
+  fi
+  mkdir -p "$PG_DIR" "$PG_SOCK"
+  if is_root; then
+    chown postgres:postgres "$PG_DIR" "$PG_SOCK"
+    as_pg test -x "$PG_DIR" || die postgres "OS user postgres cannot traverse $PG_DIR (parent dir permissions); set TP_STACK_DIR or TP_PG_SHARED_ROOT elsewhere"
+    touch "$PG_LOG"; chown postgres:postgres "$PG_LOG"
+  else
+    touch "$PG_LOG"
+  fi
+  if [[ "$PG_LOG" != "$LOG_DIR/postgres.log" ]]; then ln -sfn "$PG_LOG" "$LOG_DIR/postgres.log"; fi
+  chmod 700 "$PG_SOCK"
+}
+
 pg_running() { [[ -f "$PG_DATA/PG_VERSION" ]] && as_pg "$PGBIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; }
 
 pg_psql_admin() { # psql as the cluster superuser over the private unix socket
@@ -241,15 +286,9 @@ pg_up() {
   [[ -x "$PGBIN/initdb" ]] || ensure_packages
   local owner=postgres
   is_root || owner="$(id -un)"
-  mkdir -p "$PG_DIR" "$PG_SOCK"
-  if is_root; then
-    chown postgres:postgres "$PG_DIR" "$PG_SOCK"
-    as_pg test -x "$STACK_DIR" || die postgres "OS user postgres cannot traverse $STACK_DIR (parent dir permissions); set TP_STACK_DIR elsewhere"
-    touch "$PG_LOG"; chown postgres:postgres "$PG_LOG"
-  else
-    touch "$PG_LOG"
-  fi
-  chmod 700 "$PG_SOCK"
+  ensure_base_dirs
+  pg_locate
+  pg_prepare_dirs
   (( ${#PG_SOCK} < 90 )) || die postgres "unix socket dir path too long (${#PG_SOCK} chars): $PG_SOCK; use a shorter TP_STACK_DIR"
 
   if [[ ! -f "$PG_DATA/PG_VERSION" ]]; then
@@ -690,4 +729,6 @@ main() {
   esac
 }
 
-main "$@"
+pg_locate
+# Sourced (by infra/stack.test.sh), it only defines the functions.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then main "$@"; fi

@@ -28,6 +28,7 @@ check lint npx --no-install eslint .
 check typecheck npx --no-install turbo run typecheck --continue --output-logs=errors-only
 check typecheck-test npx --no-install tsc -p test/tsconfig.json
 check dead-code npx --no-install knip --no-progress
+check infra-pg-location bash infra/stack.test.sh
 
 # Vitest: unit then integration (integration files run one at a time; some stop and start stack parts).
 count_vitest() { # adds a vitest JSON report's counts
