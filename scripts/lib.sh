@@ -8,7 +8,6 @@ RUN_DIR="$APP_DIR/run"
 LOG_DIR="$APP_DIR/logs"
 mkdir -p "$RUN_DIR" "$LOG_DIR"
 export NEXT_TELEMETRY_DISABLED=1
-export ONNXRUNTIME_NODE_INSTALL=skip
 export PRISMA_SCHEMA_ENGINE_BINARY="$REPO_ROOT/prisma/offline-schema-engine.sh"
 
 say() { printf '\033[1m[tradeplane]\033[0m %s\n' "$*"; }
