@@ -18,13 +18,14 @@ load_env() {
   if [ -f "$REPO_ROOT/.env" ]; then set -a; . "$REPO_ROOT/.env"; set +a; fi
 }
 
-# npm packages, installed from the lockfile once (and again when the lockfile changes).
+# npm packages, installed from the lockfile once (and again when the lockfile changes); the
+# devDependencies too whatever NODE_ENV says, since the build and the tests need them.
 ensure_node_modules() {
   local stamp="$REPO_ROOT/node_modules/.tp-lock-hash" want
   want="$(sha256sum "$REPO_ROOT/package-lock.json" | cut -d' ' -f1)"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
     say "installing npm packages (npm ci)"
-    (cd "$REPO_ROOT" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed"
+    (cd "$REPO_ROOT" && npm ci --include=dev --no-audit --no-fund --loglevel=error) || die "npm ci failed"
     echo "$want" > "$stamp"
   fi
 }

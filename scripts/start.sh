@@ -12,8 +12,8 @@ case "${1:-}" in
   --dev) dev=true ;;
   *) die "unknown argument: $1 (scripts/start.sh [--dev])" ;;
 esac
-# After .env: the mode is the command's, not the configuration's.
-if $dev; then export NODE_ENV=development; else export NODE_ENV=production; fi
+# After .env: the mode is the command's, not the configuration's (exported once installing is done).
+if $dev; then node_env=development; else node_env=production; fi
 
 export DATABASE_URL="${DATABASE_URL:-postgresql://tradeplane:tradeplane@127.0.0.1:55432/tradeplane}"
 export ENGINE_PORT="${ENGINE_PORT:-7070}" GATEWAY_PORT="${GATEWAY_PORT:-4000}" WEB_PORT="${WEB_PORT:-3000}"
@@ -40,6 +40,7 @@ export ENGINE_API_KEY
 bash "$REPO_ROOT/infra/stack.sh" up || die "the local stack did not come up (see above)"
 ensure_node_modules
 ensure_prisma_client
+export NODE_ENV="$node_env"
 # The services run as built JavaScript (scripts/build.mjs); source maps point stack traces at the .ts.
 # In development each process runs its source entry through tsx instead.
 declare -A entry
