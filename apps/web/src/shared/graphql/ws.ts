@@ -2,14 +2,14 @@
 
 import { createClient, type Client } from 'graphql-ws/client';
 import type { Operation } from './client';
+import { GATEWAY_WS_PORT } from './gateway';
 
 let client: Client | null = null;
 
 /** ws://<page host>:<NEXT_PUBLIC_GATEWAY_WS_PORT|4000>/graphql — same-site, so the session cookie goes along. */
 export function gatewayWsUrl(): string {
-  const port = process.env.NEXT_PUBLIC_GATEWAY_WS_PORT ?? '4000';
   const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
-  return `${scheme}://${window.location.hostname}:${port}/graphql`;
+  return `${scheme}://${window.location.hostname}:${GATEWAY_WS_PORT}/graphql`;
 }
 
 function getClient(): Client {
