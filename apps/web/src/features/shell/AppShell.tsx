@@ -7,18 +7,22 @@ import { request } from '@/shared/graphql/client';
 import { useQuery } from '@/shared/hooks/useGraphQL';
 import { ErrorState, Loading } from '@/shared/ui/States';
 import { LOGOUT, ME } from '@/features/auth/operations';
-import { SessionProvider } from '@/features/auth/session';
+import { SessionProvider, type SessionUser } from '@/features/auth/session';
 import { HaltBanner, TradingStateProvider } from '@/features/trading';
 import { HealthIndicator } from './HealthIndicator';
 import { NAV_ITEMS } from './nav';
 import styles from './shell.module.css';
 
-export function AppShell({ children }: { children: ReactNode }) {
+/**
+ * The console's frame. `user` is the session the server checked; null when the gateway did not
+ * answer the server, and the browser asks again (with a retry).
+ */
+export function AppShell({ user: checkedUser, children }: { user: SessionUser | null; children: ReactNode }) {
   const router = useRouter();
   const pathname = usePathname();
-  const me = useQuery(ME, {});
+  const me = useQuery(ME, checkedUser ? null : {});
   const [signingOut, setSigningOut] = useState(false);
-  const user = me.data?.me ?? null;
+  const user = checkedUser ?? me.data?.me ?? null;
   const signedOut = me.data !== undefined && me.data.me === null;
 
   useEffect(() => {
