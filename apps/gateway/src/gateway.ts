@@ -147,7 +147,7 @@ export async function startGateway(
     keyHash: sha256Hex(config.ENGINE_API_KEY),
   });
   // API keys (the REST forensics lookup) are checked in memory against the active keys' hashes.
-  const apiKeys = new ApiKeyAuthenticator(() => repos.apiKeys.activeHashes());
+  const apiKeys = new ApiKeyAuthenticator(() => repos.apiKeys.active());
   await apiKeys.start(processConfig.apiKeys.API_KEY_REFRESH_S * 1000);
   let generatedAdminPassword: string | null = null;
   const adminPassword =
