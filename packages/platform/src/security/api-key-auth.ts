@@ -7,6 +7,14 @@ export interface ActiveApiKey {
   rateLimitPerS: number | null;
 }
 
+/** The highest per-key limit accepted, far above what one engine serves: "unlimited" is said with null. */
+export const MAX_API_KEY_RATE_LIMIT_PER_S = 1_000_000;
+
+/** A rate limit a key may be given: a whole number of requests per second, 1 to the maximum. */
+export function isApiKeyRateLimit(value: number): boolean {
+  return Number.isInteger(value) && value >= 1 && value <= MAX_API_KEY_RATE_LIMIT_PER_S;
+}
+
 /** What a presented key gets: in, refused as unknown (401), or over its rate limit (429). */
 export type ApiKeyVerdict = 'ADMITTED' | 'UNKNOWN_KEY' | 'RATE_LIMITED';
 
