@@ -84,10 +84,23 @@ export async function ensureDailyBars(
   }
 }
 
-/** A new API key (its secret); an engine learns of it on the first request that uses it. */
-export async function createApiKey(repos: Repositories, name: string): Promise<string> {
+/**
+ * A new API key (its secret), unlimited unless `rateLimitPerS` is given; an engine learns of
+ * it on the first request that uses it.
+ */
+export async function createApiKey(
+  repos: Repositories,
+  name: string,
+  rateLimitPerS: number | null = null,
+): Promise<string> {
   const { secret, displayPrefix } = generateSecret('key');
-  await repos.apiKeys.create({ name, prefix: displayPrefix, keyHash: sha256Hex(secret), createdBy: null });
+  await repos.apiKeys.create({
+    name,
+    prefix: displayPrefix,
+    keyHash: sha256Hex(secret),
+    createdBy: null,
+    rateLimitPerS,
+  });
   return secret;
 }
 

@@ -16,6 +16,7 @@ import {
 } from '@tradeplane/platform';
 import { riskConfigSchema } from '@tradeplane/risk';
 import { z } from 'zod';
+import { loginThrottleConfigSchema } from './auth/login-throttle.config';
 import { decisionStreamConfigSchema } from './decisions';
 import { forensicsLookupConfigSchema } from './forensics';
 
@@ -59,6 +60,7 @@ export const gatewayProcessConfigSchema = composeConfig({
   log: logConfigSchema,
   apiKeys: apiKeyAuthConfigSchema,
   gateway: gatewayConfigSchema,
+  loginThrottle: loginThrottleConfigSchema,
   decisionStream: decisionStreamConfigSchema,
   forensicsLookup: forensicsLookupConfigSchema,
   /** The limits the risk report checks, the same the engine's pre-trade check applies. */

@@ -4,6 +4,7 @@ import type { TrainingJobs } from '@tradeplane/training/service';
 import type { RiskReportService } from '@tradeplane/risk';
 import type { RedisPubSub } from 'graphql-redis-subscriptions';
 import type { SessionUser } from './auth/roles';
+import type { LoginService } from './auth/login.service';
 import type { SessionService } from './auth/session.service';
 import type { GatewayConfig } from './config';
 import type { DecisionMirror } from './decisions';
@@ -14,6 +15,8 @@ export interface GatewayServices {
   config: GatewayConfig;
   repos: Repositories;
   sessions: SessionService;
+  /** Sign-in with its lockouts (the `login` mutation). */
+  login: LoginService;
   engine: EngineClient;
   importQueue: JobQueue<'data.import'>;
   backfillQueue: JobQueue<'features.backfill'>;
@@ -35,6 +38,8 @@ export interface GatewayServices {
 export interface GatewayContext extends GatewayServices {
   user: SessionUser | null;
   sessionToken: string | undefined;
+  /** The client's IP address as the socket reports it (no proxy header is trusted). */
+  clientAddress: string;
   /** Sets or clears the session cookie; absent on WebSocket connections. */
   setCookie?: (header: string) => void;
 }

@@ -24,6 +24,8 @@ import express from 'express';
 import { RedisPubSub } from 'graphql-redis-subscriptions';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import { LoginService } from './auth/login.service';
+import { LoginThrottle } from './auth/login-throttle';
 import { SESSION_COOKIE, SessionService } from './auth/session.service';
 import type { GatewayProcessConfig } from './config';
 import type { GatewayContext, GatewayServices } from './context';
@@ -105,7 +107,13 @@ export async function startGateway(
     publisher: createQueueConnection(redisConfig.REDIS_QUEUE_URL),
     subscriber: createQueueConnection(redisConfig.REDIS_QUEUE_URL),
   });
-  for (const r of [redisQueue, redisCache]) r.on('error', () => undefined);
+  // The login throttle's counters, on the queue instance (noeviction); its own connection fails
+  // a command within a second when Redis is away, so sign-in is refused rather than left hanging.
+  const redisThrottle = createQueueConnection(redisConfig.REDIS_QUEUE_URL, {
+    maxRetriesPerRequest: 1,
+    commandTimeout: 1000,
+  });
+  for (const r of [redisQueue, redisCache, redisThrottle]) r.on('error', () => undefined);
 
   const clock = () => new Date();
   const metrics = createMetricsRegistry('gateway');
@@ -121,10 +129,17 @@ export async function startGateway(
     metrics,
     logger,
   });
+  const sessions = new SessionService(repos, config.SESSION_TTL_H, clock);
   const services: GatewayServices = {
     config,
     repos,
-    sessions: new SessionService(repos, config.SESSION_TTL_H, clock),
+    sessions,
+    login: new LoginService(
+      sessions,
+      new LoginThrottle(redisThrottle, processConfig.loginThrottle),
+      repos.audit,
+      logger,
+    ),
     engine: new EngineClient(config.ENGINE_URL, config.ENGINE_API_KEY),
     importQueue: new JobQueue('data.import', redisQueue),
     backfillQueue: new JobQueue('features.backfill', redisQueue),
@@ -147,7 +162,7 @@ export async function startGateway(
     keyHash: sha256Hex(config.ENGINE_API_KEY),
   });
   // API keys (the REST forensics lookup) are checked in memory against the active keys' hashes.
-  const apiKeys = new ApiKeyAuthenticator(() => repos.apiKeys.activeHashes());
+  const apiKeys = new ApiKeyAuthenticator(() => repos.apiKeys.active());
   await apiKeys.start(processConfig.apiKeys.API_KEY_REFRESH_S * 1000);
   let generatedAdminPassword: string | null = null;
   const adminPassword =
@@ -184,7 +199,12 @@ export async function startGateway(
       },
       context: async (ctx): Promise<GatewayContext> => {
         const token = parseCookies(ctx.extra.request.headers.cookie ?? '')[SESSION_COOKIE];
-        return { ...services, user: await services.sessions.userFor(token), sessionToken: token };
+        return {
+          ...services,
+          user: await services.sessions.userFor(token),
+          sessionToken: token,
+          clientAddress: ctx.extra.request.socket.remoteAddress ?? 'unknown',
+        };
       },
     },
     wsServer,
@@ -246,6 +266,7 @@ export async function startGateway(
           ...services,
           user: await services.sessions.userFor(token),
           sessionToken: token,
+          clientAddress: req.socket.remoteAddress ?? 'unknown',
           setCookie: (header) => res.append('set-cookie', header),
         };
       },
@@ -263,8 +284,13 @@ export async function startGateway(
       pendingGraceMs: processConfig.forensicsLookup.FORENSICS_PENDING_GRACE_S * 1000,
     }),
   );
-  app.get('/healthz', async (_req, res) => {
-    const report = await checkHealth({ ...services, user: null, sessionToken: undefined });
+  app.get('/healthz', async (req, res) => {
+    const report = await checkHealth({
+      ...services,
+      user: null,
+      sessionToken: undefined,
+      clientAddress: req.socket.remoteAddress ?? 'unknown',
+    });
     res.status(report.ok ? 200 : 503).json(report);
   });
   app.get('/metrics', async (_req, res) => {
@@ -295,6 +321,7 @@ export async function startGateway(
         await services.kafka.close();
         redisQueue.disconnect();
         redisCache.disconnect();
+        redisThrottle.disconnect();
         await repos.db.close();
       })();
       return stopping;

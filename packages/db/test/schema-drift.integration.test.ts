@@ -22,7 +22,7 @@ describe('prisma/schema.prisma against the migrated database', () => {
   });
 
   it('reports a type or nullability mismatch', async () => {
-    const altered = schema.replace('  name       String\n  prefix', '  name       Int?\n  prefix');
+    const altered = schema.replace('  name          String\n  prefix', '  name          Int?\n  prefix');
     const diffs = await findSchemaDrift(altered, db.pool);
     expect(diffs).toContain('column api_keys.name: database type text, schema type int4');
     expect(diffs).toContain('column api_keys.name: database NOT NULL, schema optional');

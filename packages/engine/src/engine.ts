@@ -164,7 +164,7 @@ export async function startEngine(
   started.decision = runtime;
   for (const [channel, message] of early.splice(0)) runtime.onMessage(channel, message);
 
-  const auth = new ApiKeyAuthenticator(() => repos.apiKeys.activeHashes());
+  const auth = new ApiKeyAuthenticator(() => repos.apiKeys.active());
   await auth.start(processConfig.apiKeys.API_KEY_REFRESH_S * 1000);
 
   const health = async () => {

@@ -1,6 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { HealthReport, Logger, Registry } from '@tradeplane/platform';
-import { Histogram, INTERNAL_ERROR_MESSAGE, sendError, sendJson } from '@tradeplane/platform';
+import {
+  Histogram,
+  INTERNAL_ERROR_MESSAGE,
+  sendError,
+  sendJson,
+  sendRateLimited,
+} from '@tradeplane/platform';
+import { assertNever } from '@tradeplane/contracts';
 import { ApiKeyAuthenticator } from './auth/api-key-auth';
 import { handlePredict, PREDICT_PATH, type PredictDeps } from './decision';
 import { NoDataError, UnknownSymbolError, type FeatureService } from './features';
@@ -58,6 +65,9 @@ export function createEngineServer(deps: EngineServerDeps): Server {
       const asOf = parseTime('asOf', url.searchParams.get('asOf'), deps.clock());
       const vector = deps.features.vectorFromMemory(symbol, timeframe, asOf);
       if (!vector) return false;
+      // The key's token is taken only where this path answers, so a request that falls
+      // through is counted once, by `route`; an over-limit key is answered there too.
+      if (deps.auth.admit(key) !== 'ADMITTED') return false;
       sendJson(res, 200, vector);
       return true;
     } catch {
@@ -65,10 +75,26 @@ export function createEngineServer(deps: EngineServerDeps): Server {
     }
   }
 
-  /** A known key (reloading the key set once for a key created a moment ago). */
-  async function authenticated(req: IncomingMessage): Promise<boolean> {
+  /**
+   * Null for a known key within its rate limit (reloading the key set once for a key created
+   * a moment ago); else sends the refusal (401, or 429 with Retry-After) and returns its status.
+   */
+  async function keyRefusal(req: IncomingMessage, res: ServerResponse): Promise<number | null> {
     const key = ApiKeyAuthenticator.keyFrom(req.headers);
-    return !!key && (deps.auth.isValid(key) || (await deps.auth.isValidFresh(key)));
+    if (!key) return unauthenticated(res);
+    const verdict = deps.auth.admit(key);
+    if (verdict === 'ADMITTED') return null;
+    const settled = verdict === 'UNKNOWN_KEY' ? await deps.auth.admitFresh(key) : verdict;
+    switch (settled) {
+      case 'ADMITTED':
+        return null;
+      case 'UNKNOWN_KEY':
+        return unauthenticated(res);
+      case 'RATE_LIMITED':
+        return sendRateLimited(res, deps.auth.retryAfterS(key), 'this API key');
+      default:
+        return assertNever(settled);
+    }
   }
   const unauthenticated = (res: ServerResponse) =>
     sendError(
@@ -98,20 +124,23 @@ export function createEngineServer(deps: EngineServerDeps): Server {
     // Decisions: src/decision.
     if (path === PREDICT_PATH) {
       if (req.method !== 'POST') return ['predict', sendError(res, 'METHOD_NOT_ALLOWED', 'use POST')];
-      if (!(await authenticated(req))) return ['predict', unauthenticated(res)];
+      const refused = await keyRefusal(req, res);
+      if (refused !== null) return ['predict', refused];
       return ['predict', await handlePredict(req, res, deps.predict, started)];
     }
     // Pre-trade risk check: src/risk.
     if (path === RISK_CHECK_PATH) {
       if (req.method !== 'POST') return ['risk_check', sendError(res, 'METHOD_NOT_ALLOWED', 'use POST')];
-      if (!(await authenticated(req))) return ['risk_check', unauthenticated(res)];
+      const refused = await keyRefusal(req, res);
+      if (refused !== null) return ['risk_check', refused];
       return ['risk_check', await handleRiskCheck(req, res, deps.risk)];
     }
     const match = FEATURES.exec(path);
     if (!match) return ['unknown', sendError(res, 'NOT_FOUND', `no route for ${req.method} ${path}`)];
     const routeName = match[3] ? 'features_series' : 'features';
     if (req.method !== 'GET') return [routeName, sendError(res, 'METHOD_NOT_ALLOWED', 'use GET')];
-    if (!(await authenticated(req))) return [routeName, unauthenticated(res)];
+    const refused = await keyRefusal(req, res);
+    if (refused !== null) return [routeName, refused];
     const symbol = parseSymbol(match[1]!);
     const timeframe = parseTimeframe(decodeURIComponent(match[2]!));
     const now = deps.clock();

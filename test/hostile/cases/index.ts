@@ -3,7 +3,9 @@
 // in the runner's beforeAll).
 import type { HostileTarget } from '../target';
 import { authBoundaryCases } from './auth-boundary';
+import { throttlingCases } from './throttling';
 
 export function registerHostileCases(target: () => HostileTarget): void {
   authBoundaryCases(target);
+  throttlingCases(target);
 }

@@ -1,5 +1,11 @@
 import { openRepositories, type Role } from '@tradeplane/db';
-import { generateSecret, hashPassword, sha256Hex } from '@tradeplane/platform';
+import {
+  generateSecret,
+  hashPassword,
+  isApiKeyRateLimit,
+  MAX_API_KEY_RATE_LIMIT_PER_S,
+  sha256Hex,
+} from '@tradeplane/platform';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { CliConfig } from '../config';
 
@@ -9,6 +15,13 @@ function parseRole(value: string): Role {
   if (!(ROLES as readonly string[]).includes(value))
     throw new InvalidArgumentError(`must be one of ${ROLES.join(', ')}`);
   return value as Role;
+}
+
+function parseRateLimit(value: string): number {
+  const perS = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!isApiKeyRateLimit(perS))
+    throw new InvalidArgumentError(`must be a whole number from 1 to ${MAX_API_KEY_RATE_LIMIT_PER_S}`);
+  return perS;
 }
 
 export function registerUsers(program: Command, config: CliConfig): void {
@@ -50,7 +63,13 @@ export function registerUsers(program: Command, config: CliConfig): void {
     .command('create')
     .description('Create an API key; the secret is printed once and only its hash is stored')
     .requiredOption('--name <name>', 'what the key is for, e.g. "trading-engine-prod"')
-    .action(async (opts: { name: string }) => {
+    .option(
+      '--rate-limit <per-second>',
+      'requests per second the key may make (default: unlimited, as a trading engine needs)',
+      parseRateLimit,
+    )
+    .action(async (opts: { name: string; rateLimit?: number }) => {
+      const rateLimitPerS = opts.rateLimit ?? null;
       const repos = openRepositories({ url: config.db.DATABASE_URL, poolMax: 1 });
       try {
         const { secret, displayPrefix } = generateSecret('key');
@@ -59,14 +78,44 @@ export function registerUsers(program: Command, config: CliConfig): void {
           prefix: displayPrefix,
           keyHash: sha256Hex(secret),
           createdBy: null,
+          rateLimitPerS,
         });
         await repos.audit.append({
           actor: 'cli',
           action: 'apikey.create',
           target: key.id,
-          details: { name: opts.name },
+          details: { name: opts.name, rateLimitPerS },
         });
-        console.log(JSON.stringify({ id: key.id, name: opts.name, prefix: displayPrefix, secret }));
+        console.log(
+          JSON.stringify({ id: key.id, name: opts.name, prefix: displayPrefix, secret, rateLimitPerS }),
+        );
+      } finally {
+        await repos.db.close();
+      }
+    });
+  apikey
+    .command('rate-limit')
+    .description("Set or clear an API key's rate limit (engines apply it within API_KEY_REFRESH_S)")
+    .requiredOption('--id <id>', 'the key id (as `apikey create` printed it)')
+    .option('--per-second <n>', 'requests per second', parseRateLimit)
+    .option('--unlimited', 'remove the limit')
+    .action(async (opts: { id: string; perSecond?: number; unlimited?: boolean }) => {
+      if ((opts.perSecond === undefined) === !opts.unlimited)
+        throw new InvalidArgumentError('give exactly one of --per-second <n> and --unlimited');
+      if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(opts.id))
+        throw new InvalidArgumentError('--id: must be an API key id (a UUID)');
+      const rateLimitPerS = opts.perSecond ?? null;
+      const repos = openRepositories({ url: config.db.DATABASE_URL, poolMax: 1 });
+      try {
+        const key = await repos.apiKeys.setRateLimit(opts.id, rateLimitPerS);
+        if (!key) throw new InvalidArgumentError(`--id: no API key with id ${opts.id}`);
+        await repos.audit.append({
+          actor: 'cli',
+          action: 'apikey.rate_limit',
+          target: key.id,
+          details: { rateLimitPerS },
+        });
+        console.log(JSON.stringify({ id: key.id, name: key.name, rateLimitPerS: key.rateLimitPerS }));
       } finally {
         await repos.db.close();
       }

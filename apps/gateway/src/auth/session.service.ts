@@ -1,5 +1,5 @@
 import type { Repositories } from '@tradeplane/db';
-import { generateSecret, hashPassword, sha256Hex, verifyPassword } from '@tradeplane/platform';
+import { generateSecret, hashPassword, sha256Hex, verifyPasswordOrDummy } from '@tradeplane/platform';
 import type { SessionUser } from './roles';
 
 export const SESSION_COOKIE = 'tp_session';
@@ -18,7 +18,8 @@ export class SessionService {
     password: string,
   ): Promise<{ user: SessionUser; token: string; expiresAt: Date } | null> {
     const user = await this.repos.users.findByEmail(email);
-    if (!user || !(await verifyPassword(password, user.passwordHash))) return null;
+    // The same work for an unknown email as for a wrong password: timing tells neither apart.
+    if (!(await verifyPasswordOrDummy(password, user?.passwordHash ?? null)) || !user) return null;
     const { secret } = generateSecret('session');
     const expiresAt = new Date(this.clock().getTime() + this.ttlHours * 3600_000);
     await this.repos.sessions.create(sha256Hex(secret), user.id, expiresAt);

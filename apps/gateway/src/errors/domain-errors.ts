@@ -5,7 +5,7 @@ import { TrainingJobError } from '@tradeplane/training/service';
 
 /** The `extensions.code` values the gateway answers with (besides Apollo's own). */
 export type GraphQLCode =
-  'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'UPSTREAM_UNAVAILABLE';
+  'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'RATE_LIMITED' | 'UPSTREAM_UNAVAILABLE';
 
 /**
  * Every domain error class whose codes reach the gateway. A new domain's class is one entry

@@ -1,3 +1,4 @@
+import { HeaderMap } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from '@tradeplane/platform';
@@ -16,6 +17,24 @@ export class GatewayError extends Error {
     readonly field?: string,
   ) {
     super(message);
+  }
+}
+
+/**
+ * Too many attempts: `extensions.retryAfterS` on every transport and, over HTTP, a 429 with
+ * `Retry-After` (Apollo reads `extensions.http` from the error it wraps, then drops it).
+ */
+export class RateLimitedError extends GatewayError {
+  readonly extensions: { http: { status: number; headers: HeaderMap } };
+
+  constructor(
+    message: string,
+    readonly retryAfterS: number,
+  ) {
+    super('RATE_LIMITED', message);
+    this.extensions = {
+      http: { status: 429, headers: new HeaderMap([['retry-after', String(retryAfterS)]]) },
+    };
   }
 }
 
@@ -46,7 +65,11 @@ export function formatError(logger: Logger) {
     const original = unwrapResolverError(error);
     const translated =
       original instanceof GatewayError
-        ? { code: original.code, ...(original.field ? { field: original.field } : {}) }
+        ? {
+            code: original.code,
+            ...(original.field ? { field: original.field } : {}),
+            ...(original instanceof RateLimitedError ? { retryAfterS: original.retryAfterS } : {}),
+          }
         : isDomainError(original)
           ? translateDomainError(original)
           : null;

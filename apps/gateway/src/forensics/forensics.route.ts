@@ -1,10 +1,11 @@
-import { decisionIdTime } from '@tradeplane/contracts';
+import { assertNever, decisionIdTime } from '@tradeplane/contracts';
 import type { ForensicsRepository } from '@tradeplane/db';
 import {
   ApiKeyAuthenticator,
   Histogram,
   INTERNAL_ERROR_MESSAGE,
   sendError,
+  sendRateLimited,
   type HttpErrorCode,
   type Logger,
   type Registry,
@@ -19,7 +20,7 @@ export interface ForensicsLookupDeps {
   /** Decisions mirrored from Kafka: a decision there without a stored explanation is pending. */
   mirror: Pick<DecisionMirror, 'get'>;
   sessions: Pick<SessionService, 'userFor'>;
-  apiKeys: Pick<ApiKeyAuthenticator, 'isValid' | 'isValidFresh'>;
+  apiKeys: Pick<ApiKeyAuthenticator, 'admit' | 'admitFresh' | 'retryAfterS'>;
   metrics: Registry;
   logger: Logger;
   /** FORENSICS_PENDING_GRACE_S in ms: how long an id unknown to both stores counts as pending. */
@@ -33,7 +34,12 @@ const FUTURE_SKEW_MS = 5_000;
 /** The codes this route answers with; their statuses are the shared table's (HTTP_STATUS). */
 export type ForensicsLookupErrorCode = Extract<
   HttpErrorCode,
-  'BAD_REQUEST' | 'UNAUTHENTICATED' | 'NOT_FOUND' | 'UPSTREAM_UNAVAILABLE' | 'INTERNAL_SERVER_ERROR'
+  | 'BAD_REQUEST'
+  | 'UNAUTHENTICATED'
+  | 'NOT_FOUND'
+  | 'RATE_LIMITED'
+  | 'UPSTREAM_UNAVAILABLE'
+  | 'INTERNAL_SERVER_ERROR'
 >;
 
 /**
@@ -41,7 +47,7 @@ export type ForensicsLookupErrorCode = Extract<
  * key (`x-api-key`, `Authorization: Bearer`):
  *   200 the stored record (`status` explained or failed) · 202 `pending`: the decision is known
  *   (mirrored) but not explained yet, or its id is younger than the pending grace · 404 no decision with this id · 400 not a decision id ·
- *   401 no valid credentials.
+ *   401 no valid credentials · 429 an API key over its rate limit (with Retry-After).
  * Latency: an API key is checked in memory; the lookup is one primary-key read of one partition
  * (the id carries its partition key), and Redis is asked only when PostgreSQL has no row.
  */
@@ -56,21 +62,34 @@ export function forensicsLookup(deps: ForensicsLookupDeps): RequestHandler<{ dec
     registers: [deps.metrics],
   });
 
-  async function authenticated(req: Request): Promise<boolean> {
+  /** Null when the caller may look; else sends the refusal and returns its status. */
+  async function refusal(req: Request, res: Response): Promise<number | null> {
+    const unauthenticated = () =>
+      fail(res, 'UNAUTHENTICATED', 'sign in, or present an API key (x-api-key or Authorization: Bearer)');
     const key = ApiKeyAuthenticator.keyFrom(req.headers);
     // A presented key decides: a wrong key is refused even with a session cookie beside it.
-    if (key) return deps.apiKeys.isValid(key) || (await deps.apiKeys.isValidFresh(key));
+    if (key) {
+      const verdict = deps.apiKeys.admit(key);
+      const settled = verdict === 'UNKNOWN_KEY' ? await deps.apiKeys.admitFresh(key) : verdict;
+      switch (settled) {
+        case 'ADMITTED':
+          return null;
+        case 'UNKNOWN_KEY':
+          return unauthenticated();
+        case 'RATE_LIMITED':
+          res.setHeader('cache-control', 'no-store');
+          return sendRateLimited(res, deps.apiKeys.retryAfterS(key), 'this API key');
+        default:
+          return assertNever(settled);
+      }
+    }
     const token = parseCookies(req.headers.cookie ?? '')[SESSION_COOKIE];
-    return token !== undefined && (await deps.sessions.userFor(token)) !== null;
+    return token !== undefined && (await deps.sessions.userFor(token)) !== null ? null : unauthenticated();
   }
 
   async function answer(req: Request<{ decisionId: string }>, res: Response): Promise<number> {
-    if (!(await authenticated(req)))
-      return fail(
-        res,
-        'UNAUTHENTICATED',
-        'sign in, or present an API key (x-api-key or Authorization: Bearer)',
-      );
+    const refused = await refusal(req, res);
+    if (refused !== null) return refused;
     const id = parseDecisionId(req.params.decisionId);
     if (!id) return fail(res, 'BAD_REQUEST', `decisionId must be ${DECISION_ID_FORMAT}`, 'decisionId');
 

@@ -1,7 +1,7 @@
 import type { PrismaClient } from '../generated/prisma/client';
 
 export interface AuditEntry {
-  /** `user:<id>`, `apikey:<prefix>` or `system`. */
+  /** `user:<id>`, `apikey:<prefix>`, `system`, or for a sign-in lockout `email:<email>` / `ip:<address>`. */
   actor: string;
   action: string;
   target?: string | null;

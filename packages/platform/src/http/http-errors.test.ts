@@ -10,12 +10,13 @@ describe('the HTTP status table', () => {
     for (const code of httpErrorCodes) expect(HTTP_STATUS[code], code).toBeGreaterThanOrEqual(400);
   });
 
-  it('answers bad input 400, unknown things 404, outages 503 and the unknown 500', () => {
+  it('answers bad input 400, unknown things 404, too many requests 429, outages 503 and the unknown 500', () => {
     const byStatus = (status: number) => httpErrorCodes.filter((c) => HTTP_STATUS[c] === status).sort();
     expect(byStatus(400)).toEqual(['BAD_REQUEST', 'INVALID_PARAMETER']);
     expect(byStatus(401)).toEqual(['UNAUTHENTICATED']);
     expect(byStatus(404)).toEqual(['NOT_FOUND', 'NO_DATA', 'UNKNOWN_SYMBOL']);
     expect(byStatus(405)).toEqual(['METHOD_NOT_ALLOWED']);
+    expect(byStatus(429)).toEqual(['RATE_LIMITED']);
     expect(byStatus(503)).toEqual(['HALTED', 'UNAVAILABLE', 'UPSTREAM_UNAVAILABLE']);
     expect(byStatus(500)).toEqual(['INTERNAL_SERVER_ERROR']);
   });

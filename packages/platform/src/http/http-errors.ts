@@ -15,6 +15,7 @@ export const httpErrorCodes = [
   'NO_DATA',
   'NOT_FOUND',
   'METHOD_NOT_ALLOWED',
+  'RATE_LIMITED',
   'HALTED',
   'UNAVAILABLE',
   'UPSTREAM_UNAVAILABLE',
@@ -31,6 +32,8 @@ export const HTTP_STATUS: Readonly<Record<HttpErrorCode, number>> = {
   NO_DATA: 404,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
+  /** An API key over its rate limit; sent with Retry-After. */
+  RATE_LIMITED: 429,
   HALTED: 503,
   UNAVAILABLE: 503,
   UPSTREAM_UNAVAILABLE: 503,
@@ -67,4 +70,10 @@ export function sendError(res: ServerResponse, code: HttpErrorCode, message: str
   const status = HTTP_STATUS[code];
   sendJson(res, status, httpErrorBody(code, message, field));
   return status;
+}
+
+/** RATE_LIMITED (429) with `Retry-After` in whole seconds, the wait also said in the message. */
+export function sendRateLimited(res: ServerResponse, retryAfterS: number, what: string): number {
+  res.setHeader('retry-after', String(retryAfterS));
+  return sendError(res, 'RATE_LIMITED', `${what} is over its rate limit; retry in ${retryAfterS} s`);
 }

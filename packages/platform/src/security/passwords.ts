@@ -31,3 +31,17 @@ export async function verifyPassword(password: string, stored: string): Promise<
   });
   return timingSafeEqual(key, expected);
 }
+
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * Verifies against `stored`, or, for an account that does not exist (`null`), against a
+ * dummy hash of the same cost and answers false: both take one scrypt, so the time a sign-in
+ * takes does not tell which emails have accounts.
+ */
+export async function verifyPasswordOrDummy(password: string, stored: string | null): Promise<boolean> {
+  if (stored !== null) return verifyPassword(password, stored);
+  dummyHash ??= hashPassword(randomBytes(16).toString('base64'));
+  await verifyPassword(password, await dummyHash);
+  return false;
+}

@@ -13,4 +13,5 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/regimes', label: 'Regimes' },
   { href: '/risk', label: 'Risk' },
   { href: '/live', label: 'Live' },
+  { href: '/api-keys', label: 'API keys' },
 ];
