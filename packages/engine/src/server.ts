@@ -1,10 +1,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { HealthReport, Logger, Registry } from '@tradeplane/platform';
-import { Histogram, INTERNAL_ERROR_MESSAGE, sendError, sendJson } from '@tradeplane/platform';
+import {
+  Histogram,
+  INTERNAL_ERROR_MESSAGE,
+  publicHealthReport,
+  sendError,
+  sendJson,
+} from '@tradeplane/platform';
 import { ApiKeyAuthenticator } from './auth/api-key-auth';
 import { handlePredict, PREDICT_PATH, type PredictDeps } from './decision';
 import { NoDataError, UnknownSymbolError, type FeatureService } from './features';
-import { ParameterError, parseSymbol, parseTime, parseTimeframe } from './http/params';
+import { decodeSegment, ParameterError, parseSymbol, parseTime, parseTimeframe } from './http/params';
 import { handleRiskCheck, RISK_CHECK_PATH, type RiskService } from './risk';
 
 export interface EngineServerDeps {
@@ -19,6 +25,24 @@ export interface EngineServerDeps {
 }
 
 const FEATURES = /^\/api\/v1\/features\/([^/]+)\/([^/]+)(\/series)?\/?$/;
+
+/** 405 with the methods the route takes in `Allow`. */
+function methodNotAllowed(res: ServerResponse, allow: 'GET' | 'POST'): number {
+  res.setHeader('allow', allow);
+  return sendError(res, 'METHOD_NOT_ALLOWED', `use ${allow}`);
+}
+
+/** The symbol and timeframe segments of a features route, each decoded once. */
+function featureSegments(match: RegExpExecArray): [string, ReturnType<typeof parseTimeframe>] {
+  const symbol = parseSymbol(decodeSegment('symbol', match[1]!));
+  return [symbol, parseTimeframe(decodeSegment('timeframe', match[2]!))];
+}
+
+/** Where no route matches: a segment that is not valid percent-encoding is named, else 404. */
+function noRoute(res: ServerResponse, method: string | undefined, path: string): number {
+  for (const segment of path.split('/')) decodeSegment('path', segment);
+  return sendError(res, 'NOT_FOUND', `no route for ${method} ${path}`);
+}
 
 /**
  * The engine's HTTP surface. Plain node:http with a tiny router: the request path does a
@@ -53,8 +77,7 @@ export function createEngineServer(deps: EngineServerDeps): Server {
     const key = ApiKeyAuthenticator.keyFrom(req.headers);
     if (!key || !deps.auth.isValid(key)) return false;
     try {
-      const symbol = parseSymbol(match[1]!);
-      const timeframe = parseTimeframe(decodeURIComponent(match[2]!));
+      const [symbol, timeframe] = featureSegments(match);
       const asOf = parseTime('asOf', url.searchParams.get('asOf'), deps.clock());
       const vector = deps.features.vectorFromMemory(symbol, timeframe, asOf);
       if (!vector) return false;
@@ -84,8 +107,12 @@ export function createEngineServer(deps: EngineServerDeps): Server {
     started: number,
   ): Promise<[string, number]> {
     const path = url.pathname;
+    if (path === '/healthz' || path === '/metrics') {
+      if (req.method !== 'GET') return [path.slice(1), methodNotAllowed(res, 'GET')];
+    }
     if (path === '/healthz') {
-      const report = await deps.health();
+      // Anonymous: component states and short, path-free details only.
+      const report = publicHealthReport(await deps.health());
       sendJson(res, report.ok ? 200 : 503, report);
       return ['healthz', report.ok ? 200 : 503];
     }
@@ -97,23 +124,22 @@ export function createEngineServer(deps: EngineServerDeps): Server {
     }
     // Decisions: src/decision.
     if (path === PREDICT_PATH) {
-      if (req.method !== 'POST') return ['predict', sendError(res, 'METHOD_NOT_ALLOWED', 'use POST')];
+      if (req.method !== 'POST') return ['predict', methodNotAllowed(res, 'POST')];
       if (!(await authenticated(req))) return ['predict', unauthenticated(res)];
       return ['predict', await handlePredict(req, res, deps.predict, started)];
     }
     // Pre-trade risk check: src/risk.
     if (path === RISK_CHECK_PATH) {
-      if (req.method !== 'POST') return ['risk_check', sendError(res, 'METHOD_NOT_ALLOWED', 'use POST')];
+      if (req.method !== 'POST') return ['risk_check', methodNotAllowed(res, 'POST')];
       if (!(await authenticated(req))) return ['risk_check', unauthenticated(res)];
       return ['risk_check', await handleRiskCheck(req, res, deps.risk)];
     }
     const match = FEATURES.exec(path);
-    if (!match) return ['unknown', sendError(res, 'NOT_FOUND', `no route for ${req.method} ${path}`)];
+    if (!match) return ['unknown', noRoute(res, req.method, path)];
     const routeName = match[3] ? 'features_series' : 'features';
-    if (req.method !== 'GET') return [routeName, sendError(res, 'METHOD_NOT_ALLOWED', 'use GET')];
+    if (req.method !== 'GET') return [routeName, methodNotAllowed(res, 'GET')];
     if (!(await authenticated(req))) return [routeName, unauthenticated(res)];
-    const symbol = parseSymbol(match[1]!);
-    const timeframe = parseTimeframe(decodeURIComponent(match[2]!));
+    const [symbol, timeframe] = featureSegments(match);
     const now = deps.clock();
     if (match[3]) {
       const from = parseTime('from', url.searchParams.get('from'), 0);
@@ -130,7 +156,14 @@ export function createEngineServer(deps: EngineServerDeps): Server {
   return createServer((req, res) => {
     const started = process.hrtime.bigint();
     const startedMs = performance.now();
-    const url = new URL(req.url ?? '/', 'http://engine');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://engine');
+    } catch {
+      // An absolute-form target that is no URL (`GET http://[ HTTP/1.1`).
+      sendError(res, 'INVALID_PARAMETER', 'the request target is not a valid URL', 'path');
+      return observe('invalid', 400, started);
+    }
     if (fastPath(req, res, url)) return observe('features', 200, started);
     route(req, res, url, startedMs)
       .catch((err: unknown): [string, number] => {
