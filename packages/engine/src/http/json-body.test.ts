@@ -59,6 +59,7 @@ describe('refusedInJson', () => {
     expect(refused('{"requestKey":"a\\nb"}')).toMatchObject({ field: 'requestKey' });
     expect(refused('{"symbols":["SPY","A\\u001fB"]}')).toMatchObject({ field: 'symbols[1]' });
     expect(refused('{"x":"\\u007F"}')).toMatchObject({ field: 'x' });
+    expect(refused('{"x":"raw \u007f"}')).toMatchObject({ field: 'x' });
     expect(refused('{"portfolio":{"S\\u0000":1}}')).toMatchObject({ field: 'portfolio.S\u0000' });
     expect(refused('"\\t"')).toMatchObject({ field: 'body' });
   });

@@ -87,14 +87,17 @@ export function refusedInJson(text: string): ParameterError | null {
           const e = text.charCodeAt(j + 1);
           if (e === LOWER_U) {
             const v = hex4(text, j + 2);
-            if (v < 0x20 || v === 0x7f) control = true;
+            if (v < 0x20 || v === DEL) control = true;
             j += 6;
           } else {
             // \b \f \n \r \t are control characters; \" \\ \/ are not.
             if (e !== QUOTE && e !== BACKSLASH && e !== SLASH) control = true;
             j += 2;
           }
-        } else j++;
+        } else {
+          if (d === DEL) control = true; // the one control character JSON lets through unescaped
+          j++;
+        }
       }
       const top = stack.length ? stack[stack.length - 1]! : null;
       if (top && !top.array && top.expectKey) {
@@ -160,3 +163,4 @@ const CLOSE_BRACKET = 93;
 const COMMA = 44;
 const SEMICOLON = 59;
 const SPACE = 32;
+const DEL = 0x7f;
