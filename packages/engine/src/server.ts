@@ -32,12 +32,6 @@ function methodNotAllowed(res: ServerResponse, allow: 'GET' | 'POST'): number {
   return sendError(res, 'METHOD_NOT_ALLOWED', `use ${allow}`);
 }
 
-/** The symbol and timeframe segments of a features route, each decoded once. */
-function featureSegments(match: RegExpExecArray): [string, ReturnType<typeof parseTimeframe>] {
-  const symbol = parseSymbol(decodeSegment('symbol', match[1]!));
-  return [symbol, parseTimeframe(decodeSegment('timeframe', match[2]!))];
-}
-
 /** Where no route matches: a segment that is not valid percent-encoding is named, else 404. */
 function noRoute(res: ServerResponse, method: string | undefined, path: string): number {
   for (const segment of path.split('/')) decodeSegment('path', segment);
@@ -77,7 +71,8 @@ export function createEngineServer(deps: EngineServerDeps): Server {
     const key = ApiKeyAuthenticator.keyFrom(req.headers);
     if (!key || !deps.auth.isValid(key)) return false;
     try {
-      const [symbol, timeframe] = featureSegments(match);
+      const symbol = parseSymbol(decodeSegment('symbol', match[1]!));
+      const timeframe = parseTimeframe(decodeSegment('timeframe', match[2]!));
       const asOf = parseTime('asOf', url.searchParams.get('asOf'), deps.clock());
       const vector = deps.features.vectorFromMemory(symbol, timeframe, asOf);
       if (!vector) return false;
@@ -139,7 +134,8 @@ export function createEngineServer(deps: EngineServerDeps): Server {
     const routeName = match[3] ? 'features_series' : 'features';
     if (req.method !== 'GET') return [routeName, methodNotAllowed(res, 'GET')];
     if (!(await authenticated(req))) return [routeName, unauthenticated(res)];
-    const [symbol, timeframe] = featureSegments(match);
+    const symbol = parseSymbol(decodeSegment('symbol', match[1]!));
+    const timeframe = parseTimeframe(decodeSegment('timeframe', match[2]!));
     const now = deps.clock();
     if (match[3]) {
       const from = parseTime('from', url.searchParams.get('from'), 0);
