@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { timeframeSchema } from './features';
+import { parseTime, TimeError } from './time';
 
 /**
  * The job catalog: every BullMQ job's queue, name and payload schema. Payloads carry ids
@@ -12,13 +14,13 @@ export type DataImportPayload = z.infer<typeof dataImportPayload>;
 
 export const featureBackfillPayload = z.object({
   symbols: z.array(z.string().min(1)).min(1),
-  timeframe: z.string().min(1),
+  timeframe: timeframeSchema,
 });
 export type FeatureBackfillPayload = z.infer<typeof featureBackfillPayload>;
 
 export const regimeFitPayload = z.object({
   symbol: z.string().min(1),
-  timeframe: z.string().min(1).default('1d'),
+  timeframe: timeframeSchema.default('1d'),
   seed: z
     .number()
     .int()
@@ -31,17 +33,15 @@ export type RegimeFitPayload = z.infer<typeof regimeFitPayload>;
 /** Enqueued by the data.import job for each series it updated that has a stored regime model. */
 export const regimeUpdatePayload = z.object({
   symbol: z.string().min(1),
-  timeframe: z.string().min(1),
+  timeframe: timeframeSchema,
 });
 export type RegimeUpdatePayload = z.infer<typeof regimeUpdatePayload>;
 
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
-  .refine((d) => {
-    const ms = Date.parse(`${d}T00:00:00Z`);
-    return !Number.isNaN(ms) && new Date(ms).toISOString().startsWith(d);
-  }, 'is not a calendar date');
+/** A calendar day `YYYY-MM-DD` in the accepted range, by the one time parser. */
+const isoDate = z.string().superRefine((d, ctx) => {
+  const parsed = parseTime('date', d, 'date');
+  if (parsed instanceof TimeError) ctx.addIssue({ code: 'custom', message: parsed.reason });
+});
 const symbol = z
   .string()
   .trim()

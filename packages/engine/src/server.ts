@@ -3,6 +3,7 @@ import type { HealthReport, Logger, Registry } from '@tradeplane/platform';
 import {
   Histogram,
   INTERNAL_ERROR_MESSAGE,
+  publicHealthReport,
   sendError,
   sendJson,
   sendRateLimited,
@@ -11,7 +12,7 @@ import { assertNever } from '@tradeplane/contracts';
 import { ApiKeyAuthenticator } from './auth/api-key-auth';
 import { handlePredict, PREDICT_PATH, type PredictDeps } from './decision';
 import { NoDataError, UnknownSymbolError, type FeatureService } from './features';
-import { ParameterError, parseSymbol, parseTime, parseTimeframe } from './http/params';
+import { decodeSegment, ParameterError, parseSymbol, parseTime, parseTimeframe } from './http/params';
 import { handleRiskCheck, RISK_CHECK_PATH, type RiskService } from './risk';
 
 export interface EngineServerDeps {
@@ -26,6 +27,18 @@ export interface EngineServerDeps {
 }
 
 const FEATURES = /^\/api\/v1\/features\/([^/]+)\/([^/]+)(\/series)?\/?$/;
+
+/** 405 with the methods the route takes in `Allow`. */
+function methodNotAllowed(res: ServerResponse, allow: 'GET' | 'POST'): number {
+  res.setHeader('allow', allow);
+  return sendError(res, 'METHOD_NOT_ALLOWED', `use ${allow}`);
+}
+
+/** Where no route matches: a segment that is not valid percent-encoding is named, else 404. */
+function noRoute(res: ServerResponse, method: string | undefined, path: string): number {
+  for (const segment of path.split('/')) decodeSegment('path', segment);
+  return sendError(res, 'NOT_FOUND', `no route for ${method} ${path}`);
+}
 
 /**
  * The engine's HTTP surface. Plain node:http with a tiny router: the request path does a
@@ -60,8 +73,8 @@ export function createEngineServer(deps: EngineServerDeps): Server {
     const key = ApiKeyAuthenticator.keyFrom(req.headers);
     if (!key || !deps.auth.isValid(key)) return false;
     try {
-      const symbol = parseSymbol(match[1]!);
-      const timeframe = parseTimeframe(decodeURIComponent(match[2]!));
+      const symbol = parseSymbol(decodeSegment('symbol', match[1]!));
+      const timeframe = parseTimeframe(decodeSegment('timeframe', match[2]!));
       const asOf = parseTime('asOf', url.searchParams.get('asOf'), deps.clock());
       const vector = deps.features.vectorFromMemory(symbol, timeframe, asOf);
       if (!vector) return false;
@@ -110,8 +123,12 @@ export function createEngineServer(deps: EngineServerDeps): Server {
     started: number,
   ): Promise<[string, number]> {
     const path = url.pathname;
+    if (path === '/healthz' || path === '/metrics') {
+      if (req.method !== 'GET') return [path.slice(1), methodNotAllowed(res, 'GET')];
+    }
     if (path === '/healthz') {
-      const report = await deps.health();
+      // Anonymous: component states and short, path-free details only.
+      const report = publicHealthReport(await deps.health());
       sendJson(res, report.ok ? 200 : 503, report);
       return ['healthz', report.ok ? 200 : 503];
     }
@@ -123,26 +140,26 @@ export function createEngineServer(deps: EngineServerDeps): Server {
     }
     // Decisions: src/decision.
     if (path === PREDICT_PATH) {
-      if (req.method !== 'POST') return ['predict', sendError(res, 'METHOD_NOT_ALLOWED', 'use POST')];
+      if (req.method !== 'POST') return ['predict', methodNotAllowed(res, 'POST')];
       const refused = await keyRefusal(req, res);
       if (refused !== null) return ['predict', refused];
       return ['predict', await handlePredict(req, res, deps.predict, started)];
     }
     // Pre-trade risk check: src/risk.
     if (path === RISK_CHECK_PATH) {
-      if (req.method !== 'POST') return ['risk_check', sendError(res, 'METHOD_NOT_ALLOWED', 'use POST')];
+      if (req.method !== 'POST') return ['risk_check', methodNotAllowed(res, 'POST')];
       const refused = await keyRefusal(req, res);
       if (refused !== null) return ['risk_check', refused];
       return ['risk_check', await handleRiskCheck(req, res, deps.risk)];
     }
     const match = FEATURES.exec(path);
-    if (!match) return ['unknown', sendError(res, 'NOT_FOUND', `no route for ${req.method} ${path}`)];
+    if (!match) return ['unknown', noRoute(res, req.method, path)];
     const routeName = match[3] ? 'features_series' : 'features';
-    if (req.method !== 'GET') return [routeName, sendError(res, 'METHOD_NOT_ALLOWED', 'use GET')];
+    if (req.method !== 'GET') return [routeName, methodNotAllowed(res, 'GET')];
     const refused = await keyRefusal(req, res);
     if (refused !== null) return [routeName, refused];
-    const symbol = parseSymbol(match[1]!);
-    const timeframe = parseTimeframe(decodeURIComponent(match[2]!));
+    const symbol = parseSymbol(decodeSegment('symbol', match[1]!));
+    const timeframe = parseTimeframe(decodeSegment('timeframe', match[2]!));
     const now = deps.clock();
     if (match[3]) {
       const from = parseTime('from', url.searchParams.get('from'), 0);
@@ -159,7 +176,14 @@ export function createEngineServer(deps: EngineServerDeps): Server {
   return createServer((req, res) => {
     const started = process.hrtime.bigint();
     const startedMs = performance.now();
-    const url = new URL(req.url ?? '/', 'http://engine');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://engine');
+    } catch {
+      // An absolute-form target that is no URL (`GET http://[ HTTP/1.1`).
+      sendError(res, 'INVALID_PARAMETER', 'the request target is not a valid URL', 'path');
+      return observe('invalid', 400, started);
+    }
     if (fastPath(req, res, url)) return observe('features', 200, started);
     route(req, res, url, startedMs)
       .catch((err: unknown): [string, number] => {

@@ -3,9 +3,17 @@
 // in the runner's beforeAll).
 import type { HostileTarget } from '../target';
 import { authBoundaryCases } from './auth-boundary';
+import { engineLeakCases } from './engine-leaks';
+import { oddBytesCases } from './odd-bytes';
+import { protocolEdgeCases } from './protocol-edges';
 import { throttlingCases } from './throttling';
+import { timeCases } from './time';
 
 export function registerHostileCases(target: () => HostileTarget): void {
   authBoundaryCases(target);
   throttlingCases(target);
+  timeCases(target);
+  oddBytesCases(target);
+  protocolEdgeCases(target);
+  engineLeakCases(target);
 }

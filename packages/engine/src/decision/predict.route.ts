@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decidesIn } from '@tradeplane/contracts';
 import { HTTP_STATUS, sendError, sendJson } from '@tradeplane/platform';
 import { NoDataError, UnknownSymbolError } from '../features';
-import { readJsonBody } from '../risk';
+import { readJsonBody } from '../http/json-body';
 import type { DecisionService } from './decision-service';
 import { predictResponseJson } from './decision-wire';
 import { RiskUnavailableError } from './decision-service';

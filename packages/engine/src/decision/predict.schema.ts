@@ -23,7 +23,8 @@ export const predictRequestSchema = z
     symbol: symbol.optional(),
     symbols: z.array(symbol).min(1, 'needs at least one symbol').max(MAX_SYMBOLS).optional(),
     timeframe: timeframeSchema,
-    asOf: z.union([z.string(), z.number().int().min(0)]).optional(),
+    // Read by the one time parser below, so that its errors name `asOf` with its reason.
+    asOf: z.union([z.string(), z.number()]).optional(),
     portfolio: z.record(symbol, weight).default({}),
     requestKey: z.string().min(1).max(200).optional(),
   })
@@ -71,10 +72,7 @@ export function parsePredictRequest(body: unknown, now: number): PredictRequest 
     portfolio[s] = w;
   }
 
-  const asOfMs =
-    data.asOf === undefined
-      ? now
-      : parseTime('asOf', typeof data.asOf === 'number' ? String(data.asOf) : data.asOf, now);
+  const asOfMs = data.asOf === undefined ? now : parseTime('asOf', data.asOf, now);
   return {
     symbols,
     symbolsField: data.symbols ? 'symbols' : 'symbol',

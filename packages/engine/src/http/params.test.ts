@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ParameterError, parseSymbol, parseTime, parseTimeframe } from './params';
+import { decodeSegment, ParameterError, parseSymbol, parseTime, parseTimeframe } from './params';
 
 const fieldOf = (fn: () => unknown) => {
   try {
@@ -30,5 +30,19 @@ describe('engine request parameters', () => {
     expect(parseTime('asOf', null, 42)).toBe(42);
     expect(fieldOf(() => parseTime('asOf', 'yesterday', 0))).toBe('asOf');
     expect(fieldOf(() => parseTime('to', '2008-13-45', 0))).toBe('to');
+  });
+
+  it('refuses impossible dates, zone-less date-times and out-of-range epochs (one parser)', () => {
+    expect(fieldOf(() => parseTime('asOf', '2018-02-30', 0))).toBe('asOf');
+    expect(fieldOf(() => parseTime('from', '2018-02-28T10:00:00', 0))).toBe('from');
+    expect(fieldOf(() => parseTime('asOf', '1700000000000000', 0))).toBe('asOf');
+    expect(fieldOf(() => parseTime('asOf', 1_700_000_000, 0))).toBe('asOf');
+  });
+
+  it('decodes a path segment once, naming it when the percent-encoding is bad', () => {
+    expect(decodeSegment('symbol', 'BRK.B')).toBe('BRK.B');
+    expect(decodeSegment('symbol', 'BRK%2EB')).toBe('BRK.B');
+    expect(fieldOf(() => decodeSegment('timeframe', '%E0%A4%A'))).toBe('timeframe');
+    expect(fieldOf(() => decodeSegment('symbol', '%'))).toBe('symbol');
   });
 });

@@ -1,55 +1,53 @@
-import { timeframeSchema, type Timeframe } from '@tradeplane/contracts';
+import { parseTime as parseTimeValue, timeframeSchema, type Timeframe } from '@tradeplane/contracts';
 import type { z } from 'zod';
 
+/** 400 for a bad value; 415 for a body that is not declared JSON. */
+export type ParameterErrorCode = 'INVALID_PARAMETER' | 'UNSUPPORTED_MEDIA_TYPE';
+
 export class ParameterError extends Error {
-  readonly code = 'INVALID_PARAMETER' as const;
   constructor(
     readonly field: string,
     message: string,
+    readonly code: ParameterErrorCode = 'INVALID_PARAMETER',
   ) {
     super(message);
   }
 }
 
+/**
+ * A path segment percent-decoded, once, for every route; bad encoding is a ParameterError
+ * naming the segment (`symbol`, `timeframe`, or `path` where no route names it).
+ */
+export function decodeSegment(field: string, raw: string): string {
+  if (!raw.includes('%')) return raw;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new ParameterError(field, `${field} is not valid percent-encoding`);
+  }
+}
+
 const SYMBOL = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
 
-export function parseSymbol(raw: string): string {
-  let symbol: string;
-  try {
-    symbol = decodeURIComponent(raw);
-  } catch {
-    throw new ParameterError('symbol', 'symbol is not valid URL encoding');
-  }
-  if (!SYMBOL.test(symbol))
-    throw new ParameterError('symbol', `symbol must match ${SYMBOL.source}, got "${symbol}"`);
+/** A decoded symbol segment, upper-cased. */
+export function parseSymbol(symbol: string): string {
+  if (!SYMBOL.test(symbol)) throw new ParameterError('symbol', `symbol must match ${SYMBOL.source}`);
   return symbol.toUpperCase();
 }
 
 export function parseTimeframe(raw: string): Timeframe {
   const parsed = timeframeSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new ParameterError(
-      'timeframe',
-      `timeframe must be one of ${timeframeSchema.options.join(', ')}, got "${raw}"`,
-    );
+    throw new ParameterError('timeframe', `timeframe must be one of ${timeframeSchema.options.join(', ')}`);
   }
   return parsed.data;
 }
 
-/** ISO 8601 date or date-time, or epoch milliseconds; absent → fallback. */
-export function parseTime(field: string, raw: string | null, fallback: number): number {
+/** A time by the one parser (@tradeplane/contracts time); absent (null or '') → fallback. */
+export function parseTime(field: string, raw: string | number | null, fallback: number): number {
   if (raw === null || raw === '') return fallback;
-  const ms = /^\d{1,16}$/.test(raw)
-    ? Number(raw)
-    : /^\d{4}-\d{2}-\d{2}/.test(raw)
-      ? Date.parse(raw)
-      : Number.NaN;
-  if (!Number.isFinite(ms)) {
-    throw new ParameterError(
-      field,
-      `${field} must be an ISO 8601 date/time or epoch milliseconds, got "${raw}"`,
-    );
-  }
+  const ms = parseTimeValue(field, raw);
+  if (typeof ms !== 'number') throw new ParameterError(field, ms.message);
   return ms;
 }
 
@@ -68,7 +66,7 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.infe
 }
 
 /** ['orders', 2, 'symbol'] → 'orders[2].symbol'. */
-function fieldName(path: ReadonlyArray<PropertyKey>): string {
+export function fieldName(path: ReadonlyArray<PropertyKey>): string {
   let out = '';
   for (const part of path) {
     if (typeof part === 'number') out += `[${part}]`;

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendError, sendJson } from '@tradeplane/platform';
 import { checkOrders } from '@tradeplane/quant';
 import type { RiskService } from '@tradeplane/risk';
-import { ParameterError } from '../http/params';
+import { readJsonBody } from '../http/json-body';
 import { parseRiskCheckRequest } from './risk-check.schema';
 
 export const RISK_CHECK_PATH = '/api/v1/risk/check';
@@ -24,26 +24,4 @@ export async function handleRiskCheck(
   const result = checkOrders(request, snapshot.model, risk.limits);
   sendJson(res, 200, { ...result, riskModel: snapshot.info });
   return 200;
-}
-
-/** The request body parsed as JSON; a ParameterError on field `body` when too large or malformed. */
-export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= maxBytes) chunks.push(chunk);
-    });
-    req.on('error', reject);
-    req.on('end', () => {
-      if (size > maxBytes) return reject(new ParameterError('body', `body is larger than ${maxBytes} bytes`));
-      const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
-      try {
-        resolve(JSON.parse(text));
-      } catch {
-        reject(new ParameterError('body', 'body is not valid JSON'));
-      }
-    });
-  });
 }

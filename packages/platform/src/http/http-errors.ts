@@ -16,6 +16,7 @@ export const httpErrorCodes = [
   'NOT_FOUND',
   'METHOD_NOT_ALLOWED',
   'RATE_LIMITED',
+  'UNSUPPORTED_MEDIA_TYPE',
   'HALTED',
   'UNAVAILABLE',
   'UPSTREAM_UNAVAILABLE',
@@ -34,6 +35,7 @@ export const HTTP_STATUS: Readonly<Record<HttpErrorCode, number>> = {
   METHOD_NOT_ALLOWED: 405,
   /** An API key over its rate limit; sent with Retry-After. */
   RATE_LIMITED: 429,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   HALTED: 503,
   UNAVAILABLE: 503,
   UPSTREAM_UNAVAILABLE: 503,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
-import { CursorError, cursorCodec } from './cursor-codec';
+import { CursorError, cursorCodec, cursorParts } from './cursor-codec';
 
 const runs = cursorCodec(
   'run',
@@ -51,5 +51,30 @@ describe('cursorCodec', () => {
       });
     }
     expect(errorOf(() => runs.decode('x', 'before'))).toMatchObject({ field: 'before' });
+  });
+});
+
+describe('cursorParts', () => {
+  const events = cursorCodec('event', z.object({ at: cursorParts.epochMs, name: cursorParts.text }));
+  const forged = (p: unknown) => Buffer.from(JSON.stringify({ k: 'event', p })).toString('base64url');
+
+  it('round-trips positions in range', () => {
+    const p = { at: Date.UTC(1969, 11, 31), name: 'a run' };
+    expect(events.decode(events.encode(p))).toEqual(p);
+  });
+
+  it('refuses forged positions before they reach SQL, and overlong cursors', () => {
+    for (const p of [
+      { at: 1e300, name: 'a' },
+      { at: -1e16, name: 'a' },
+      { at: 1.5, name: 'a' },
+      { at: 0, name: 'nul\u0000' },
+      { at: 0, name: 'x'.repeat(2000) },
+    ])
+      expect(
+        errorOf(() => events.decode(forged(p))),
+        JSON.stringify(p).slice(0, 40),
+      ).toBeInstanceOf(CursorError);
+    expect(errorOf(() => events.decode('A'.repeat(5000)))).toBeInstanceOf(CursorError);
   });
 });

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
 export type CursorErrorCode = 'CURSOR_MALFORMED';
 
@@ -21,6 +21,27 @@ export interface CursorCodec<P> {
   decode(cursor: string, field?: string): P;
 }
 
+/** Longer than any cursor this API hands out; a longer one is refused before it is decoded. */
+const MAX_CURSOR_LENGTH = 2048;
+
+/**
+ * Parts of a position, checked so that a forged cursor is refused here rather than reaching SQL:
+ * an instant PostgreSQL and Date both hold (years 0000–9999, whole ms), and text without NUL or
+ * other control characters (PostgreSQL refuses NUL in text).
+ */
+export const cursorParts = {
+  epochMs: z
+    .number()
+    .int()
+    .min(new Date(0).setUTCFullYear(0, 0, 1))
+    .max(Date.UTC(9999, 11, 31, 23, 59, 59, 999)),
+  text: z
+    .string()
+    .max(1024)
+    // eslint-disable-next-line no-control-regex
+    .regex(/^[^\u0000-\u001f\u007f]*$/, 'must not contain control characters'),
+} as const;
+
 /**
  * The one cursor format: base64url of `{"k": kind, "p": position}`. The kind keeps a cursor of
  * one list from being read as another's; the schema checks the position before it reaches SQL.
@@ -30,6 +51,8 @@ export function cursorCodec<P>(kind: string, position: z.ZodType<P>): CursorCode
     encode: (p) => Buffer.from(JSON.stringify({ k: kind, p })).toString('base64url'),
     decode(cursor, field = 'after') {
       let raw: unknown;
+      if (cursor.length > MAX_CURSOR_LENGTH)
+        throw new CursorError(field, `${field} is not a cursor returned by this query`);
       try {
         raw = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
       } catch {

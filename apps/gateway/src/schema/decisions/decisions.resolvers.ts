@@ -5,6 +5,7 @@ import { badInput } from '../../errors/graphql-errors';
 import type { GatewayContext } from '../../context';
 import { DECISION_ID_FORMAT, DECISION_SAMPLED_CHANNEL, parseDecisionId } from '../../decisions';
 import { presentDecision } from './present-decision';
+import { pageSize } from '../arguments';
 
 /** The mirrored decision, or null; the mirror is a cache, so an outage means "ask PostgreSQL". */
 async function mirroredDecision(ctx: GatewayContext, id: string): Promise<DecisionEvent | null> {
@@ -29,9 +30,7 @@ export const decisionResolvers = {
       ctx: GatewayContext,
     ) {
       requireUser(ctx);
-      const first = args.first ?? 50;
-      if (!Number.isInteger(first) || first < 1 || first > 500)
-        throw badInput('first', 'first must be between 1 and 500');
+      const first = pageSize(args.first, { defaultSize: 50, max: 500 });
       return (await ctx.decisions.recent(first, symbolArg(args.symbol))).map((e) => presentDecision(e));
     },
     async decision(_: unknown, args: { id: string }, ctx: GatewayContext) {

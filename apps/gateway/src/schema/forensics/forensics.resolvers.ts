@@ -1,4 +1,5 @@
 import {
+  DECISION_ID_PATTERN,
   decisionIdTime,
   featureNames,
   type DecisionForensics,
@@ -6,12 +7,14 @@ import {
   type ForensicsExplanation,
 } from '@tradeplane/contracts';
 import type { ForensicsCursor } from '@tradeplane/db';
-import { connection, cursorCodec } from '@tradeplane/platform';
+import { connection, cursorCodec, cursorParts } from '@tradeplane/platform';
 import { z } from 'zod';
 import { requireUser } from '../../auth/roles';
 import type { GatewayContext } from '../../context';
 import { badInput } from '../../errors/graphql-errors';
 import { STORED_FORENSICS, versionList } from '../decisions/present-decision';
+import { pageSize, timeArg } from '../arguments';
+import type { DateTimeArgument } from '../scalars';
 
 export interface ForensicsParent {
   id: string;
@@ -20,7 +23,7 @@ export interface ForensicsParent {
 
 const forensicsCursor = cursorCodec<ForensicsCursor>(
   'forensics',
-  z.object({ decidedAtMs: z.number().int(), id: z.string().min(1) }),
+  z.object({ decidedAtMs: cursorParts.epochMs, id: z.string().regex(DECISION_ID_PATTERN) }),
 );
 
 /** The engine's symbols (packages/engine http params), upper-cased. */
@@ -84,26 +87,25 @@ export const forensicsResolvers = {
       _: unknown,
       args: {
         symbol?: string | null;
-        from?: Date | null;
-        to?: Date | null;
+        from?: DateTimeArgument | null;
+        to?: DateTimeArgument | null;
         first?: number | null;
         after?: string | null;
       },
       ctx: GatewayContext,
     ) {
       requireUser(ctx);
-      const first = args.first ?? 50;
-      if (!Number.isInteger(first) || first < 1 || first > 500)
-        throw badInput('first', 'first must be between 1 and 500');
+      const first = pageSize(args.first, { defaultSize: 50, max: 500 });
       const symbol = args.symbol?.trim().toUpperCase() || undefined;
       if (symbol && !SYMBOL.test(symbol))
         throw badInput('symbol', 'symbol must be a ticker (letters, digits, ".", "_" or "-"; at most 32)');
-      if (args.from && args.to && args.from.getTime() >= args.to.getTime())
-        throw badInput('to', 'to must be later than from');
+      const from = timeArg('from', args.from);
+      const to = timeArg('to', args.to);
+      if (from && to && from.getTime() >= to.getTime()) throw badInput('to', 'to must be later than from');
       const page = await ctx.repos.forensics.search({
         symbol,
-        from: args.from ?? undefined,
-        to: args.to ?? undefined,
+        from,
+        to,
         first,
         after: args.after ? forensicsCursor.decode(args.after) : undefined,
       });

@@ -5,6 +5,7 @@ import { withFilter } from 'graphql-subscriptions';
 import { requireRole, requireUser } from '../../auth/roles';
 import { badInput } from '../../errors/graphql-errors';
 import type { GatewayContext } from '../../context';
+import { pageSize } from '../arguments';
 
 /** importData reads server-side paths: only inside the configured roots. */
 export function allowedImportRoots(configured: string): string[] {
@@ -22,10 +23,7 @@ export const ingestionResolvers = {
   Query: {
     async ingestionRuns(_: unknown, args: { first?: number }, ctx: GatewayContext) {
       requireUser(ctx);
-      const first = args.first ?? 20;
-      if (!Number.isInteger(first) || first < 1 || first > 200)
-        throw badInput('first', 'first must be 1..200');
-      return ctx.repos.ingestionRuns.recent(first);
+      return ctx.repos.ingestionRuns.recent(pageSize(args.first, { defaultSize: 20, max: 200 }));
     },
     async ingestionRun(_: unknown, args: { id: string }, ctx: GatewayContext) {
       requireUser(ctx);

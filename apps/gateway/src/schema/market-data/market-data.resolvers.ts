@@ -1,23 +1,17 @@
-import { timeframeSchema } from '@tradeplane/contracts';
 import type { SeriesStats } from '@tradeplane/db';
-import { connection, cursorCodec } from '@tradeplane/platform';
+import { connection, cursorCodec, cursorParts } from '@tradeplane/platform';
 import { z } from 'zod';
 import { requireRole, requireUser } from '../../auth/roles';
 import { GatewayError, badInput } from '../../errors/graphql-errors';
+import { pageSize, timeArg, timeframeArg } from '../arguments';
+import type { DateTimeArgument } from '../scalars';
 import type { GatewayContext } from '../../context';
 
 const MAX_PAGE = 10_000;
 const DEFAULT_PAGE = 500;
 
 /** A position in a series: the bar's time, epoch ms (bars are unique per time). */
-const barCursor = cursorCodec('bar', z.object({ ts: z.number().finite() }));
-
-function parseTimeframe(value: string): string {
-  const parsed = timeframeSchema.safeParse(value);
-  if (!parsed.success)
-    throw badInput('timeframe', `timeframe must be one of ${timeframeSchema.options.join(', ')}`);
-  return parsed.data;
-}
+const barCursor = cursorCodec('bar', z.object({ ts: cursorParts.epochMs }));
 
 async function instrumentOrThrow(ctx: GatewayContext, symbol: string) {
   const instrument = await ctx.repos.instruments.findBySymbol(symbol.toUpperCase());
@@ -65,16 +59,24 @@ export const marketDataResolvers = {
     },
     async bars(
       _: unknown,
-      args: { symbol: string; timeframe: string; from?: Date; to?: Date; first?: number; after?: string },
+      args: {
+        symbol: string;
+        timeframe: string;
+        from?: DateTimeArgument | null;
+        to?: DateTimeArgument | null;
+        first?: number;
+        after?: string;
+      },
       ctx: GatewayContext,
     ) {
       requireUser(ctx);
-      const first = args.first ?? DEFAULT_PAGE;
-      if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE)
-        throw badInput('first', `first must be 1..${MAX_PAGE}`);
-      const timeframe = parseTimeframe(args.timeframe);
+      const first = pageSize(args.first, { defaultSize: DEFAULT_PAGE, max: MAX_PAGE });
+      const timeframe = timeframeArg(args.timeframe);
+      const range = {
+        fromMs: timeArg('from', args.from)?.getTime(),
+        toMs: timeArg('to', args.to)?.getTime(),
+      };
       const instrument = await instrumentOrThrow(ctx, args.symbol);
-      const range = { fromMs: args.from?.getTime(), toMs: args.to?.getTime() };
       const [page, totalCount] = await Promise.all([
         ctx.repos.bars.page(instrument.id, timeframe, {
           ...range,
@@ -91,11 +93,11 @@ export const marketDataResolvers = {
     },
     async features(
       _: unknown,
-      args: { symbol: string; timeframe: string; asOf?: Date },
+      args: { symbol: string; timeframe: string; asOf?: DateTimeArgument | null },
       ctx: GatewayContext,
     ) {
       requireUser(ctx);
-      const timeframe = parseTimeframe(args.timeframe);
+      const timeframe = timeframeArg(args.timeframe);
       const v = await ctx.engine.get<{
         symbol: string;
         timeframe: string;
@@ -104,27 +106,32 @@ export const marketDataResolvers = {
         source: string;
         values: Record<string, number | null>;
       }>(`/api/v1/features/${encodeURIComponent(args.symbol)}/${timeframe}`, {
-        asOf: args.asOf?.toISOString(),
+        asOf: timeArg('asOf', args.asOf)?.toISOString(),
       });
       return { ...v, values: Object.entries(v.values).map(([name, value]) => ({ name, value })) };
     },
     async featureSeries(
       _: unknown,
-      args: { symbol: string; timeframe: string; from?: Date; to?: Date },
+      args: {
+        symbol: string;
+        timeframe: string;
+        from?: DateTimeArgument | null;
+        to?: DateTimeArgument | null;
+      },
       ctx: GatewayContext,
     ) {
       requireUser(ctx);
-      const timeframe = parseTimeframe(args.timeframe);
+      const timeframe = timeframeArg(args.timeframe);
       return ctx.engine.get(`/api/v1/features/${encodeURIComponent(args.symbol)}/${timeframe}/series`, {
-        from: args.from?.toISOString(),
-        to: args.to?.toISOString(),
+        from: timeArg('from', args.from)?.toISOString(),
+        to: timeArg('to', args.to)?.toISOString(),
       });
     },
   },
   Mutation: {
     async backfillFeatures(_: unknown, args: { symbols: string[]; timeframe: string }, ctx: GatewayContext) {
       const user = requireRole(ctx, ['quant', 'admin']);
-      const timeframe = parseTimeframe(args.timeframe);
+      const timeframe = timeframeArg(args.timeframe);
       if (args.symbols.length === 0) throw badInput('symbols', 'symbols must not be empty');
       const symbols = args.symbols.map((s) => s.toUpperCase());
       for (const [i, symbol] of symbols.entries()) {

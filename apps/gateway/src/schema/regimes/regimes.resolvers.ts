@@ -4,6 +4,8 @@ import { fittedStates, regimeDisruption, type HmmParams, type RegimeLabel } from
 import { withFilter } from 'graphql-subscriptions';
 import { requireRole, requireUser } from '../../auth/roles';
 import { badInput } from '../../errors/graphql-errors';
+import { timeArg, timeframeArg } from '../arguments';
+import type { DateTimeArgument } from '../scalars';
 import type { GatewayContext } from '../../context';
 
 type StoredParams = HmmParams & { labels: RegimeLabel[] };
@@ -48,21 +50,27 @@ export const regimeResolvers = {
     },
     async regimeHistory(
       _: unknown,
-      args: { symbol: string; modelVersion?: string; from?: Date; to?: Date },
+      args: {
+        symbol: string;
+        modelVersion?: string;
+        from?: DateTimeArgument | null;
+        to?: DateTimeArgument | null;
+      },
       ctx: GatewayContext,
     ) {
       requireUser(ctx);
       if (args.modelVersion !== undefined && !UUID.test(args.modelVersion))
         throw badInput('modelVersion', 'modelVersion must be a UUID');
+      const range = {
+        fromMs: timeArg('from', args.from)?.getTime(),
+        toMs: timeArg('to', args.to)?.getTime(),
+      };
       const symbol = args.symbol.toUpperCase();
       const model = args.modelVersion
         ? await ctx.repos.regimes.getModel(args.modelVersion)
         : await ctx.repos.regimes.latestModel(symbol);
       if (!model || model.symbol !== symbol) return null;
-      const h = await ctx.repos.regimes.history(model.version, {
-        fromMs: args.from?.getTime(),
-        toMs: args.to?.getTime(),
-      });
+      const h = await ctx.repos.regimes.history(model.version, range);
       const points = Array.from(h.ts, (ts, i) => ({
         time: new Date(ts),
         bull: h.bull[i]!,
@@ -99,11 +107,12 @@ export const regimeResolvers = {
     ) {
       const user = requireRole(ctx, ['quant', 'admin']);
       const symbol = args.symbol.toUpperCase();
+      const timeframe = timeframeArg(args.timeframe);
       if (!(await ctx.repos.instruments.findBySymbol(symbol)))
         throw badInput('symbol', `unknown symbol: ${symbol}`);
       if (!Number.isInteger(args.seed) || args.seed < 0)
         throw badInput('seed', 'seed must be a non-negative integer');
-      const jobId = await ctx.regimeQueue.enqueue({ symbol, timeframe: args.timeframe, seed: args.seed });
+      const jobId = await ctx.regimeQueue.enqueue({ symbol, timeframe, seed: args.seed });
       await ctx.repos.audit.append({
         actor: `user:${user.id}`,
         action: 'regime.fit',

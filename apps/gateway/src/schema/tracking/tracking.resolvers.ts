@@ -1,4 +1,5 @@
 import {
+  assertNever,
   channels,
   modelSignature,
   rolesForStageMove,
@@ -20,13 +21,14 @@ import {
   type RunSort,
   type StageTransitionRecord,
 } from '@tradeplane/db';
-import { connection, cursorCodec } from '@tradeplane/platform';
+import { connection, cursorCodec, cursorParts } from '@tradeplane/platform';
 import { largestTriangleThreeBuckets } from '@tradeplane/quant';
 import { withFilter } from 'graphql-subscriptions';
 import { z } from 'zod';
 import { requireRole, requireUser } from '../../auth/roles';
 import { GatewayError, badInput } from '../../errors/graphql-errors';
 import type { GatewayContext } from '../../context';
+import { pageSize } from '../arguments';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_PAGE = 200;
@@ -71,17 +73,32 @@ function key(field: string, value: string): string {
 
 const experimentCursor = cursorCodec<ExperimentCursor>(
   'experiment',
-  z.object({ createdAtMs: z.number(), id: z.string().regex(UUID) }),
+  z.object({ createdAtMs: cursorParts.epochMs, id: z.string().regex(UUID) }),
 );
 const runCursor = cursorCodec(
   'run',
   z.object({
     /** The sort it was made for, e.g. `metric:val/sharpe:desc`: a cursor only continues its own order. */
     s: z.string(),
-    v: z.union([z.string(), z.number(), z.null()]),
+    v: z.union([cursorParts.text, z.number().finite(), z.null()]),
     id: z.string().regex(UUID),
   }),
 );
+/** Whether a run cursor's value has the type its sort keeps (epoch ms, text, a metric or null). */
+function cursorValueFits(sort: RunSort, value: string | number | null): boolean {
+  switch (sort.field) {
+    case 'startedAt':
+      return cursorParts.epochMs.safeParse(value).success;
+    case 'name':
+    case 'status':
+      return typeof value === 'string';
+    case 'metric':
+      return typeof value !== 'string';
+    default:
+      return assertNever(sort);
+  }
+}
+
 const sortSignature = (sort: RunSort) =>
   `${sort.field}:${sort.field === 'metric' ? `${sort.metricKey}:` : ''}${sort.direction}`;
 
@@ -232,7 +249,7 @@ export const trackingResolvers = {
       ctx: GatewayContext,
     ) {
       requireUser(ctx);
-      const first = intIn('first', args.first ?? 50, 1, MAX_PAGE);
+      const first = pageSize(args.first, { defaultSize: 50, max: MAX_PAGE });
       const page = await ctx.repos.runQueries.listExperiments({
         nameContains: args.nameContains || undefined,
         first,
@@ -255,14 +272,15 @@ export const trackingResolvers = {
       ctx: GatewayContext,
     ) {
       requireUser(ctx);
-      const first = intIn('first', args.first ?? 50, 1, MAX_PAGE);
+      const first = pageSize(args.first, { defaultSize: 50, max: MAX_PAGE });
       const filter = runFilter(args.filter);
       const sort = runSort(args.sort);
       const signature = sortSignature(sort);
       let after: RunCursor | undefined;
       if (args.after) {
         const c = runCursor.decode(args.after);
-        if (c.s !== signature) throw badInput('after', 'after was returned for a different sort');
+        if (c.s !== signature || !cursorValueFits(sort, c.v))
+          throw badInput('after', 'after was returned for a different sort');
         after = { value: c.v, id: c.id };
       }
       const page = await ctx.repos.runQueries.listRuns({ filter, sort, first, after });

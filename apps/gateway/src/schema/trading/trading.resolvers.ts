@@ -4,6 +4,7 @@ import { withFilter } from 'graphql-subscriptions';
 import { requireRole, requireUser } from '../../auth/roles';
 import { badInput } from '../../errors/graphql-errors';
 import type { GatewayContext } from '../../context';
+import { pageSize } from '../arguments';
 
 const REASON_MAX = 2_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -43,10 +44,7 @@ export const tradingResolvers = {
     },
     async haltHistory(_: unknown, args: { first?: number | null }, ctx: GatewayContext) {
       requireUser(ctx);
-      const first = args.first ?? 20;
-      if (!Number.isInteger(first) || first < 1 || first > 100)
-        throw badInput('first', 'first must be between 1 and 100');
-      return ctx.repos.tradingHalts.history(first);
+      return ctx.repos.tradingHalts.history(pageSize(args.first, { defaultSize: 20, max: 100 }));
     },
   },
   Mutation: {

@@ -3,6 +3,7 @@ import type { TrainingJobView } from '@tradeplane/training/service';
 import { withFilter } from 'graphql-subscriptions';
 import { requireRole, requireUser } from '../../auth/roles';
 import type { GatewayContext } from '../../context';
+import { pageSize } from '../arguments';
 
 /** GraphQL passes explicit nulls; the payload schema wants absent fields so defaults apply. */
 function withoutNulls(value: unknown): unknown {
@@ -28,7 +29,7 @@ export const trainingResolvers = {
     },
     async trainingJobs(_: unknown, args: { first?: number | null }, ctx: GatewayContext) {
       requireUser(ctx);
-      return (await ctx.training.list(args.first ?? 20)).map(presentJob);
+      return (await ctx.training.list(pageSize(args.first, { defaultSize: 20, max: 100 }))).map(presentJob);
     },
   },
   Mutation: {

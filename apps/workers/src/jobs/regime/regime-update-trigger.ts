@@ -1,4 +1,4 @@
-import type { RegimeUpdatePayload } from '@tradeplane/contracts';
+import { timeframeSchema, type RegimeUpdatePayload } from '@tradeplane/contracts';
 
 export interface RegimeUpdateTriggerDeps {
   /** Whether a regime model of the series is stored. */
@@ -19,8 +19,10 @@ export async function enqueueRegimeUpdate(
   symbol: string,
   timeframe: string,
 ): Promise<string | null> {
-  if (!(await deps.hasRegimeModel(symbol, timeframe))) return null;
+  // A regime model is fitted only for a timeframe of the enum, so no other has one.
+  const known = timeframeSchema.safeParse(timeframe);
+  if (!known.success || !(await deps.hasRegimeModel(symbol, timeframe))) return null;
   // BullMQ refuses `:` in custom ids; a symbol is encoded so that none can appear.
   const jobId = `regime-update.${importRunId}.${encodeURIComponent(symbol)}.${encodeURIComponent(timeframe)}`;
-  return deps.enqueue({ symbol, timeframe }, { jobId });
+  return deps.enqueue({ symbol, timeframe: known.data }, { jobId });
 }

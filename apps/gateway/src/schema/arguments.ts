@@ -1,0 +1,32 @@
+import { timeframeSchema, type Timeframe } from '@tradeplane/contracts';
+import { badInput } from '../errors/graphql-errors';
+import { InvalidDateTime, type DateTimeArgument } from './scalars';
+
+/**
+ * A list query's page size: `first` absent → `defaultSize`; anything but an integer from 1 to
+ * `max` is refused (BAD_USER_INPUT naming the argument), never clamped.
+ */
+export function pageSize(
+  first: number | null | undefined,
+  limits: { defaultSize: number; max: number },
+  field = 'first',
+): number {
+  const value = first ?? limits.defaultSize;
+  if (!Number.isInteger(value) || value < 1 || value > limits.max)
+    throw badInput(field, `${field} must be an integer from 1 to ${limits.max}`);
+  return value;
+}
+
+/** A timeframe argument of the enum (BAD_USER_INPUT naming it otherwise). */
+export function timeframeArg(value: string, field = 'timeframe'): Timeframe {
+  const parsed = timeframeSchema.safeParse(value);
+  if (!parsed.success) throw badInput(field, `${field} must be one of ${timeframeSchema.options.join(', ')}`);
+  return parsed.data;
+}
+
+/** A DateTime argument as a Date (absent → undefined); BAD_USER_INPUT naming it when invalid. */
+export function timeArg(field: string, value: DateTimeArgument | null | undefined): Date | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (value instanceof InvalidDateTime) throw badInput(field, `${field} ${value.reason}`);
+  return value;
+}
