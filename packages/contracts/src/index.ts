@@ -6,3 +6,4 @@ export * from './tracking';
 export * from './decisions';
 export * from './forensics';
 export * from './feature-cache-key';
+export * from './trusted-documents';
