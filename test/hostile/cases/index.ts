@@ -3,7 +3,15 @@
 // in the runner's beforeAll).
 import type { HostileTarget } from '../target';
 import { authBoundaryCases } from './auth-boundary';
+import { gatewayLeakCases } from './gateway-leaks';
+import { graphqlCostCases } from './graphql-cost';
+import { graphqlStringCases } from './graphql-strings';
+import { graphqlTransportCases } from './graphql-transport';
 
 export function registerHostileCases(target: () => HostileTarget): void {
   authBoundaryCases(target);
+  graphqlTransportCases(target);
+  graphqlCostCases(target);
+  graphqlStringCases(target);
+  gatewayLeakCases(target);
 }
