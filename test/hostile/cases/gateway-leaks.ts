@@ -47,6 +47,14 @@ export function gatewayLeakCases(target: () => HostileTarget): void {
       expectHttpError(await rawRequest(target().gatewayUrl, 'DELETE', '/healthz'), 404, 'NOT_FOUND');
     });
 
+    it('a browser’s GET /graphql in production is JSON, not a landing page', async () => {
+      const reply = await http(`${target().gatewayUrl}/graphql`, { headers: { accept: 'text/html' } });
+      if (target().mode === 'production') {
+        expectNoLeak(reply.text);
+        expect(reply.headers.get('content-type') ?? '').toMatch(/json/);
+      } else expect(reply.status).toBe(200);
+    });
+
     it('a cross-site (text/plain) GraphQL POST is refused by CSRF prevention without a stack', async () => {
       const reply = await http(`${target().gatewayUrl}/graphql`, {
         method: 'POST',
