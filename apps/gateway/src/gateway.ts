@@ -207,8 +207,16 @@ export async function startGateway(
         return true;
       },
       // The user is looked up at each subscribe, so a socket outliving its session runs nothing.
-      onSubscribe: async (ctx, _id, payload) =>
-        pipeline.ws.onSubscribe(await contextFor(ctx.extra.request.headers.cookie), payload),
+      // A throw here would close the socket with the error's message as the reason.
+      onSubscribe: async (ctx, _id, payload) => {
+        let contextValue: GatewayContext;
+        try {
+          contextValue = await contextFor(ctx.extra.request.headers.cookie);
+        } catch (err) {
+          return pipeline.ws.contextFailed(err);
+        }
+        return pipeline.ws.onSubscribe(contextValue, payload);
+      },
       onNext: (_ctx, _id, _payload, _args, result) => pipeline.ws.onNext(result),
       onError: (_ctx, _id, _payload, errors) => pipeline.ws.onError(errors),
     },

@@ -126,6 +126,12 @@ describe('the GraphQL pipeline', () => {
     expect(message(production)).not.toMatch(/Did you mean|health/);
   });
 
+  it('answers a subscribe whose context failed as INTERNAL_SERVER_ERROR, without the cause', () => {
+    const p = pipeline();
+    const formatted = p.ws.onError(p.ws.contextFailed(new Error('connect ECONNREFUSED 127.0.0.1:55432')));
+    expect(formatted).toEqual([{ message: 'internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
+  });
+
   it('formats execution errors without internals: an unknown error is INTERNAL_SERVER_ERROR', () => {
     const internal = new GraphQLError('relation "users" does not exist', {
       path: ['me'],

@@ -116,6 +116,8 @@ interface GraphQLPipeline {
       contextValue: GatewayContext,
       payload: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null },
     ): ExecutionArgs | readonly GraphQLError[];
+    /** A subscribe whose context could not be made (the database down): an error, not a close reason. */
+    contextFailed(error: unknown): readonly GraphQLError[];
     onNext(result: ExecutionResult): FormattedExecutionResult;
     onError(errors: readonly GraphQLError[]): GraphQLFormattedError[];
   };
@@ -223,6 +225,10 @@ export function createGraphQLPipeline(options: {
           variableValues: payload.variables,
           contextValue,
         };
+      },
+      contextFailed(error) {
+        // No code: formatError logs it and answers INTERNAL_SERVER_ERROR without its message.
+        return [new GraphQLError('context creation failed', { originalError: error as Error })];
       },
       onNext(result) {
         return result.errors ? { ...result, errors: result.errors.map(formatOne) } : result;
