@@ -1,7 +1,15 @@
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 const exclude = ['**/node_modules/**', '**/.next/**', 'apps/web/e2e/**', '.stack/**'];
+
+// graphql as Node loads it (CommonJS, what @graphql-tools and Apollo require), for source files
+// too: Vite would otherwise pick its ESM build, a second instance that rejects their schemas.
+const graphqlAsNodeLoadsIt = {
+  find: /^graphql$/,
+  replacement: createRequire(import.meta.url).resolve('graphql'),
+};
 
 // Two projects: fast pure tests, and integration tests that talk to the real local stack
 // (PostgreSQL, Redis, Kafka from infra/). Integration files run one at a time because some
@@ -12,7 +20,10 @@ export default defineConfig({
       {
         // The console's `@/` imports (apps/web/tsconfig.json), for tests that load its modules.
         resolve: {
-          alias: [{ find: /^@\//, replacement: `${path.resolve(import.meta.dirname, 'apps/web/src')}/` }],
+          alias: [
+            { find: /^@\//, replacement: `${path.resolve(import.meta.dirname, 'apps/web/src')}/` },
+            graphqlAsNodeLoadsIt,
+          ],
         },
         test: {
           name: 'unit',
@@ -21,6 +32,7 @@ export default defineConfig({
         },
       },
       {
+        resolve: { alias: [graphqlAsNodeLoadsIt] },
         test: {
           name: 'integration',
           include: [

@@ -2,6 +2,7 @@
 // processes), once started the way development runs it and once the way a deployment does
 // (built JavaScript, NODE_ENV=production). Cases only talk HTTP/WebSocket to the target and
 // read the database to prove that nothing was stored.
+import { TRUSTED_DOCUMENTS } from '@tradeplane/contracts';
 import { createDb } from '@tradeplane/db';
 import { createClient, type ExecutionResult } from 'graphql-ws';
 import { expect } from 'vitest';
@@ -193,14 +194,23 @@ export async function wsGql(
   }
 }
 
-/** Signs in over HTTP; returns the session cookie (`tp_session=…`). */
+/**
+ * The text of one of the console's operations, by its name in the trusted-document manifest
+ * (`features/auth/operations.ts LOGIN`): what an anonymous client may send in production.
+ */
+export function consoleOperation(name: string): string {
+  const document = TRUSTED_DOCUMENTS.find((d) => d.name === name);
+  if (!document) throw new Error(`no console operation ${name}`);
+  return document.query;
+}
+
+/** Signs in over HTTP with the console's own login operation; returns the session cookie (`tp_session=…`). */
 export async function signIn(target: HostileTarget, account: Account): Promise<string> {
   const res = await fetch(`${target.gatewayUrl}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
-      query:
-        'mutation Login($email: String!, $password: String!) { login(email: $email, password: $password) { id } }',
+      query: consoleOperation('features/auth/operations.ts LOGIN'),
       variables: account,
     }),
   });

@@ -23,6 +23,28 @@ import { forensicsLookupConfigSchema } from './forensics';
 /** The local-development key: published in .env.example, so never accepted in production. */
 export const DEFAULT_ENGINE_API_KEY = 'tp_local_gateway_key_change_me_0000';
 
+/**
+ * The limits every GraphQL operation passes on both transports (HTTP and WebSocket), before any
+ * resolver runs; the defaults leave room above the console's own operations.
+ */
+const graphqlLimitsConfigShape = {
+  /** Deepest selection nesting an operation may have. */
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(1).default(10),
+  /** Aliased fields per operation (the console's largest, a run's metric series, uses one per series). */
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).default(50),
+  /** Lexical tokens per document, enforced while parsing. */
+  GRAPHQL_MAX_TOKENS: z.coerce.number().int().min(100).default(5000),
+  /** Directives per operation. */
+  GRAPHQL_MAX_DIRECTIVES: z.coerce.number().int().min(0).default(10),
+  /** Estimated cost per operation (security/cost-limit.ts: scalars 1, objects 2 + 1.5 × their selection). */
+  GRAPHQL_MAX_COST: z.coerce.number().int().min(1).default(5000),
+  /**
+   * Operations outside the console's trusted-document manifest: `reject` them, run them for
+   * `admin` sessions only, or `allow` them. Unset: `reject` in production, `allow` otherwise.
+   */
+  GRAPHQL_ADHOC_OPERATIONS: z.enum(['reject', 'admin', 'allow']).optional(),
+};
+
 /** The GraphQL server, sessions and the engine client. */
 export const gatewayConfigSchema = z.object({
   /** `production` hides GraphQL introspection and schema details and refuses the default ENGINE_API_KEY. */
@@ -50,6 +72,9 @@ export const gatewayConfigSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /** How often open subscriptions re-check their session (expiry, a deleted user), seconds; logout closes them at once. */
+  SESSION_RECHECK_S: z.coerce.number().min(0.1).default(5),
+  ...graphqlLimitsConfigShape,
 });
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 

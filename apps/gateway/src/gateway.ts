@@ -3,9 +3,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import { makeExecutableSchema } from '@graphql-tools/schema';
+import { TRUSTED_DOCUMENTS } from '@tradeplane/contracts';
 import { openRepositories } from '@tradeplane/db';
 import {
   ApiKeyAuthenticator,
@@ -31,7 +33,6 @@ import type { GatewayProcessConfig } from './config';
 import type { GatewayContext, GatewayServices } from './context';
 import { openDecisionStream, type DecisionStream } from './decisions';
 import { EngineClient } from './engine/engine-client';
-import { formatError } from './errors/graphql-errors';
 import { forensicsLookup } from './forensics';
 import { apiKeyResolvers } from './schema/api-keys/api-keys.resolvers';
 import { authResolvers } from './schema/auth/auth.resolvers';
@@ -46,7 +47,9 @@ import { riskResolvers } from './schema/risk/risk.resolvers';
 import { DateTime, JSONScalar } from './schema/scalars';
 import { trackingResolvers } from './schema/tracking/tracking.resolvers';
 import { tradingResolvers } from './schema/trading/trading.resolvers';
-import { depthLimit } from './security/depth-limit';
+import { createGraphQLPipeline, httpContext } from './security/graphql-pipeline';
+import { jsonErrorPages } from './security/json-error-pages';
+import { publishSessionEnded, SessionSockets } from './security/session-sockets';
 import { TrainingJobs } from '@tradeplane/training/service';
 
 export interface RunningGateway {
@@ -98,7 +101,6 @@ export async function startGateway(
   logger: Logger,
 ): Promise<RunningGateway> {
   const { gateway: config, db: dbConfig, redis: redisConfig, kafka: kafkaConfig } = processConfig;
-  const production = config.NODE_ENV === 'production';
 
   const repos = openRepositories({ url: dbConfig.DATABASE_URL, poolMax: dbConfig.DATABASE_POOL_MAX });
   const redisQueue = createQueueConnection(redisConfig.REDIS_QUEUE_URL);
@@ -129,7 +131,7 @@ export async function startGateway(
     metrics,
     logger,
   });
-  const sessions = new SessionService(repos, config.SESSION_TTL_H, clock);
+  const sessions = new SessionService(repos, config.SESSION_TTL_H, clock, publishSessionEnded(pubsub));
   const services: GatewayServices = {
     config,
     repos,
@@ -178,6 +180,29 @@ export async function startGateway(
   } else generatedAdminPassword = null;
 
   const schema = buildSchema();
+  const pipeline = createGraphQLPipeline({
+    schema,
+    config,
+    logger,
+    trustedDocuments: new Set(TRUSTED_DOCUMENTS.map((document) => document.sha256)),
+  });
+  const sessionSockets = new SessionSockets(
+    services.sessions,
+    pubsub,
+    config.SESSION_RECHECK_S * 1000,
+    logger,
+  );
+  await sessionSockets.start();
+  /** The one context of both transports: the services and the session's user. */
+  const contextFor = async (cookieHeader: string | undefined, clientAddress: string | undefined) => {
+    const token = parseCookies(cookieHeader ?? '')[SESSION_COOKIE];
+    return {
+      ...services,
+      user: await services.sessions.userFor(token),
+      sessionToken: token,
+      clientAddress: clientAddress ?? 'unknown',
+    };
+  };
   const app = express();
   const httpServer = createServer(app);
   const requestDuration = new Histogram({
@@ -193,30 +218,49 @@ export async function startGateway(
     {
       schema,
       // Cross-site WebSocket hijacking: browsers send Origin; only the console's origins may connect.
-      onConnect: (ctx) => {
+      onConnect: async (ctx) => {
         const origin = ctx.extra.request.headers.origin;
-        return !origin || allowedOrigins.has(origin);
-      },
-      context: async (ctx): Promise<GatewayContext> => {
+        if (origin && !allowedOrigins.has(origin)) return false;
+        // A live session's socket closes when the session ends; a stale cookie is anonymous.
         const token = parseCookies(ctx.extra.request.headers.cookie ?? '')[SESSION_COOKIE];
-        return {
-          ...services,
-          user: await services.sessions.userFor(token),
-          sessionToken: token,
-          clientAddress: ctx.extra.request.socket.remoteAddress ?? 'unknown',
-        };
+        if (token && (await services.sessions.userFor(token))) sessionSockets.add(token, ctx.extra.socket);
+        return true;
       },
+      // The user is looked up at each subscribe, so a socket outliving its session runs nothing.
+      // A throw here would close the socket with the error's message as the reason.
+      onSubscribe: async (ctx, _id, payload) => {
+        let contextValue: GatewayContext;
+        try {
+          contextValue = await contextFor(
+            ctx.extra.request.headers.cookie,
+            ctx.extra.request.socket.remoteAddress,
+          );
+        } catch (err) {
+          return pipeline.ws.contextFailed(err);
+        }
+        return pipeline.ws.onSubscribe(contextValue, payload);
+      },
+      onNext: (_ctx, _id, _payload, _args, result) => pipeline.ws.onNext(result),
+      onError: (_ctx, _id, _payload, errors) => pipeline.ws.onError(errors),
     },
     wsServer,
   );
 
   const apollo = new ApolloServer<GatewayContext>({
     schema,
-    introspection: !production,
-    hideSchemaDetailsFromClientErrors: production,
-    validationRules: [depthLimit(10)],
-    formatError: formatError(logger),
+    // Introspection and field suggestions are the pipeline's (its rules and formatter), as on WebSocket.
+    introspection: true,
+    validationRules: pipeline.validationRules,
+    parseOptions: pipeline.parseOptions,
+    formatError: pipeline.formatError,
+    includeStacktraceInErrorResponses: false,
+    // Automatic persisted queries would run a hash registered by one session for any other,
+    // around the trusted-document check.
+    persistedQueries: false,
     plugins: [
+      pipeline.apolloPlugin,
+      // A browser's GET /graphql in production is answered as JSON, not with Apollo's HTML page.
+      ...(config.NODE_ENV === 'production' ? [ApolloServerPluginLandingPageDisabled()] : []),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {
         async serverWillStart() {
@@ -259,17 +303,12 @@ export async function startGateway(
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
+    pipeline.httpGate((req) => contextFor(req.headers.cookie, req.socket.remoteAddress)),
     expressMiddleware(apollo, {
-      context: async ({ req, res }): Promise<GatewayContext> => {
-        const token = parseCookies(req.headers.cookie ?? '')[SESSION_COOKIE];
-        return {
-          ...services,
-          user: await services.sessions.userFor(token),
-          sessionToken: token,
-          clientAddress: req.socket.remoteAddress ?? 'unknown',
-          setCookie: (header) => res.append('set-cookie', header),
-        };
-      },
+      context: async ({ req, res }): Promise<GatewayContext> => ({
+        ...(httpContext(res) ?? (await contextFor(req.headers.cookie, req.socket.remoteAddress))),
+        setCookie: (header) => res.append('set-cookie', header),
+      }),
     }),
   );
   app.get(
@@ -296,6 +335,7 @@ export async function startGateway(
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.contentType).send(await metrics.metrics());
   });
+  jsonErrorPages(app, logger);
 
   await new Promise<void>((resolve) => httpServer.listen(config.GATEWAY_PORT, config.GATEWAY_HOST, resolve));
   const url = `http://${config.GATEWAY_HOST}:${(httpServer.address() as AddressInfo).port}`;
@@ -311,6 +351,7 @@ export async function startGateway(
     stop() {
       stopping ??= (async () => {
         await apollo.stop();
+        sessionSockets.stop();
         apiKeys.stop();
         await services.importQueue.close();
         await services.backfillQueue.close();

@@ -1,4 +1,6 @@
 import { expect, request as apiRequest, test, type APIRequestContext } from '@playwright/test';
+import { LOGIN } from '../src/features/auth/operations';
+import { HALT_TRADING, RESUME_TRADING, TRADING_STATE } from '../src/features/trading/operations';
 import { engineFixture, predictOnce, predictWithNewKey } from './fixtures/engine';
 import type { TradingFixture } from './fixtures/trading';
 import { signIn } from './fixtures/sign-in';
@@ -35,18 +37,18 @@ async function predict(symbol: string, times = 1): Promise<PredictResult> {
   return { status: last.status, ids, body: last.body };
 }
 
-/** GraphQL through the console's same-origin /graphql, signed in as the admin. */
+/**
+ * GraphQL through the console's same-origin /graphql, signed in as the admin, with the
+ * console's own operations (a production gateway runs only those, its trusted documents).
+ */
 async function adminApi(request: APIRequestContext) {
-  const gql = async (query: string, variables: Record<string, unknown> = {}) => {
-    const res = await request.post('/graphql', { data: { query, variables } });
+  const gql = async (op: { query: string }, variables: Record<string, unknown> = {}) => {
+    const res = await request.post('/graphql', { data: { query: op.query, variables } });
     const body = (await res.json()) as { data?: any; errors?: Array<{ message: string }> };
     if (body.errors) throw new Error(body.errors[0]!.message);
     return body.data;
   };
-  await gql('mutation($e:String!,$p:String!){ login(email:$e,password:$p){ id } }', {
-    e: admin.email,
-    p: admin.password,
-  });
+  await gql(LOGIN, { email: admin.email, password: admin.password });
   return gql;
 }
 
@@ -55,8 +57,8 @@ async function ensureTrading(): Promise<void> {
   const context = await apiRequest.newContext({ baseURL });
   try {
     const gql = await adminApi(context);
-    const { tradingState } = await gql('{ tradingState{ halted } }');
-    if (tradingState.halted) await gql('mutation{ resumeTrading(reason:"e2e clean-up"){ changed } }');
+    const { tradingState } = await gql(TRADING_STATE);
+    if (tradingState.state === 'HALTED') await gql(RESUME_TRADING, { reason: 'e2e clean-up' });
   } finally {
     await context.dispose();
   }
@@ -168,11 +170,11 @@ test('decisions the engine makes for SPY are listed, stream in live and open in 
   // While halted, predict answers 503 `halted` with the cause.
   const gql = await adminApi(request);
   const cause = `e2e predict halt ${Date.now()}`;
-  await gql('mutation($r:String!){ haltTrading(reason:$r){ changed } }', { r: cause });
+  await gql(HALT_TRADING, { reason: cause });
   try {
     await expect.poll(async () => (await predict('SPY')).status, { timeout: 20_000 }).toBe(503);
     expect((await predict('SPY')).body).toMatchObject({ halted: true, cause });
   } finally {
-    await gql('mutation{ resumeTrading(reason:"e2e predict halt over"){ changed } }');
+    await gql(RESUME_TRADING, { reason: 'e2e predict halt over' });
   }
 });

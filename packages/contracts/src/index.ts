@@ -7,3 +7,4 @@ export * from './decisions';
 export * from './forensics';
 export * from './feature-cache-key';
 export * from './time';
+export * from './trusted-documents';

@@ -36,7 +36,7 @@ export function authBoundaryCases(target: () => HostileTarget): void {
       const query = 'query Runs { ingestionRuns(first: 5) { id } }';
       const overHttp = await gql(target(), query);
       expect(firstCode(overHttp)).toMatch(
-        /^(UNAUTHENTICATED|PERSISTED_QUERY_NOT_FOUND|GRAPHQL_VALIDATION_FAILED)$/,
+        /^(UNAUTHENTICATED|OPERATION_NOT_TRUSTED|GRAPHQL_VALIDATION_FAILED)$/,
       );
     });
 
@@ -48,7 +48,7 @@ export function authBoundaryCases(target: () => HostileTarget): void {
         { name: 'viewer-made' },
         cookie,
       );
-      expect(firstCode(reply)).toMatch(/^(FORBIDDEN|PERSISTED_QUERY_NOT_FOUND)$/);
+      expect(firstCode(reply)).toMatch(/^(FORBIDDEN|OPERATION_NOT_TRUSTED)$/);
       expect(await countRows(target(), "SELECT count(*) FROM api_keys WHERE name = 'viewer-made'")).toBe(0);
     });
 

@@ -4,6 +4,10 @@
 import type { HostileTarget } from '../target';
 import { authBoundaryCases } from './auth-boundary';
 import { engineLeakCases } from './engine-leaks';
+import { gatewayLeakCases } from './gateway-leaks';
+import { graphqlCostCases } from './graphql-cost';
+import { graphqlStringCases } from './graphql-strings';
+import { graphqlTransportCases } from './graphql-transport';
 import { oddBytesCases } from './odd-bytes';
 import { protocolEdgeCases } from './protocol-edges';
 import { throttlingCases } from './throttling';
@@ -11,6 +15,10 @@ import { timeCases } from './time';
 
 export function registerHostileCases(target: () => HostileTarget): void {
   authBoundaryCases(target);
+  graphqlTransportCases(target);
+  graphqlCostCases(target);
+  graphqlStringCases(target);
+  gatewayLeakCases(target);
   throttlingCases(target);
   timeCases(target);
   oddBytesCases(target);

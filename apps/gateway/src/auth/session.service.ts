@@ -10,6 +10,8 @@ export class SessionService {
     private readonly repos: Repositories,
     private readonly ttlHours: number,
     private readonly clock: () => Date,
+    /** Told the token hash of every session that logs out, so its open subscriptions close. */
+    private readonly ended: (tokenHash: string) => Promise<void> = async () => undefined,
   ) {}
 
   /** null for an unknown email or a wrong password (the caller does not learn which). */
@@ -27,13 +29,20 @@ export class SessionService {
   }
 
   async userFor(token: string | undefined): Promise<SessionUser | null> {
-    if (!token) return null;
-    const user = await this.repos.sessions.findUser(sha256Hex(token), this.clock());
+    return token ? this.userForHash(sha256Hex(token)) : null;
+  }
+
+  /** The user of a live (unexpired) session, by the token's hash. */
+  async userForHash(tokenHash: string): Promise<SessionUser | null> {
+    const user = await this.repos.sessions.findUser(tokenHash, this.clock());
     return user ? { id: user.id, email: user.email, role: user.role } : null;
   }
 
   async logout(token: string | undefined): Promise<void> {
-    if (token) await this.repos.sessions.delete(sha256Hex(token));
+    if (!token) return;
+    const tokenHash = sha256Hex(token);
+    await this.repos.sessions.delete(tokenHash);
+    await this.ended(tokenHash);
   }
 
   /** First start: create the admin from ADMIN_EMAIL / ADMIN_PASSWORD when no admin exists. */

@@ -4,7 +4,11 @@ import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from '@tradeplane/platform';
 import { isDomainError, translateDomainError, type GraphQLCode } from './domain-errors';
 
-export type GatewayErrorCode = GraphQLCode;
+/**
+ * The domain table's codes, plus the pipeline's own: OPERATION_NOT_TRUSTED for a document
+ * outside the console's trusted-document manifest when ad-hoc operations are not allowed.
+ */
+export type GatewayErrorCode = GraphQLCode | 'OPERATION_NOT_TRUSTED';
 
 /**
  * An error of the gateway's own (authentication, roles, a resolver's argument checks), already
@@ -43,6 +47,7 @@ export const badInput = (field: string, message: string) =>
 
 /** Codes Apollo and graphql-js set themselves, passed through as they are. */
 const known = new Set<string>([
+  'OPERATION_NOT_TRUSTED',
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'BAD_USER_INPUT',
@@ -54,13 +59,17 @@ const known = new Set<string>([
   'PERSISTED_QUERY_NOT_FOUND',
 ]);
 
+/** graphql-js's "Did you mean …?" hints name fields and types of the schema. */
+const SUGGESTION = /\s*Did you mean .+\?$/;
+
 /**
- * The one place errors become GraphQL errors: the gateway's own and every domain's codes (the
- * table in domain-errors.ts) go to `extensions.code` (and `extensions.field`); anything
- * unknown is logged with context and answered as a plain INTERNAL_SERVER_ERROR without
- * internals. Resolvers let domain errors through rather than catch them.
+ * The one place errors become GraphQL errors, for HTTP and WebSocket alike: the gateway's own
+ * and every domain's codes (the table in domain-errors.ts) go to `extensions.code` (and
+ * `extensions.field`); anything unknown is logged with context and answered as a plain
+ * INTERNAL_SERVER_ERROR without internals. No stack trace in any mode, and in production no
+ * field suggestions. Resolvers let domain errors through rather than catch them.
  */
-export function formatError(logger: Logger) {
+export function formatError(logger: Logger, options: { production?: boolean } = {}) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const translated =
@@ -82,7 +91,15 @@ export function formatError(logger: Logger) {
       };
     }
     const code = String(formatted.extensions?.code ?? '');
-    if (known.has(code)) return formatted;
+    if (known.has(code)) {
+      const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+      return {
+        message: options.production ? formatted.message.replace(SUGGESTION, '') : formatted.message,
+        ...(formatted.locations ? { locations: formatted.locations } : {}),
+        ...(formatted.path ? { path: formatted.path } : {}),
+        extensions,
+      };
+    }
     logger.error({ err: original, path: formatted.path }, 'unexpected resolver error');
     return { message: 'internal error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
   };

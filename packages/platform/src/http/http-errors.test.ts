@@ -16,6 +16,7 @@ describe('the HTTP status table', () => {
     expect(byStatus(401)).toEqual(['UNAUTHENTICATED']);
     expect(byStatus(404)).toEqual(['NOT_FOUND', 'NO_DATA', 'UNKNOWN_SYMBOL']);
     expect(byStatus(405)).toEqual(['METHOD_NOT_ALLOWED']);
+    expect(byStatus(413)).toEqual(['PAYLOAD_TOO_LARGE']);
     expect(byStatus(429)).toEqual(['RATE_LIMITED']);
     expect(byStatus(503)).toEqual(['HALTED', 'UNAVAILABLE', 'UPSTREAM_UNAVAILABLE']);
     expect(byStatus(500)).toEqual(['INTERNAL_SERVER_ERROR']);

@@ -17,6 +17,7 @@ export const httpErrorCodes = [
   'METHOD_NOT_ALLOWED',
   'RATE_LIMITED',
   'UNSUPPORTED_MEDIA_TYPE',
+  'PAYLOAD_TOO_LARGE',
   'HALTED',
   'UNAVAILABLE',
   'UPSTREAM_UNAVAILABLE',
@@ -36,6 +37,7 @@ export const HTTP_STATUS: Readonly<Record<HttpErrorCode, number>> = {
   /** An API key over its rate limit; sent with Retry-After. */
   RATE_LIMITED: 429,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  PAYLOAD_TOO_LARGE: 413,
   HALTED: 503,
   UNAVAILABLE: 503,
   UPSTREAM_UNAVAILABLE: 503,
