@@ -12,12 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { gatewayConfigSchema } from '../src/config';
 import { buildSchema } from '../src/gateway';
 import { limitRules } from '../src/security/graphql-pipeline';
-import {
-  CONSOLE_MAX_METRIC_SERIES,
-  consoleOperations,
-  trustedDocumentsFile,
-  trustedDocumentsModule,
-} from './console-operations';
+import { consoleOperations, trustedDocumentsFile, trustedDocumentsModule } from './console-operations';
 
 // graphql as Node loads it for @graphql-tools (CommonJS), so validate() accepts that schema;
 // an import here would get Vite's ESM build, a second instance.
@@ -33,10 +28,6 @@ describe('console operations', () => {
   it('are all reached: every operation() call is an exported constant or a listed builder', () => {
     expect(operations.length).toBeGreaterThan(40);
     expect(inventory.filter((entry) => entry.calls !== entry.reached)).toEqual([]);
-  });
-
-  it('fit the default alias limit up to the largest metric-series request served', () => {
-    expect(defaults.GRAPHQL_MAX_ALIASES).toBe(CONSOLE_MAX_METRIC_SERIES);
   });
 
   for (const { name, query } of operations) {

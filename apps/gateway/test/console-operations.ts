@@ -5,10 +5,10 @@
  *
  * The console writes its operations as `operation<TData, TVars>(`…`)` constants exported from
  * apps/web/src (each feature's operations.ts, shared/market/bars.ts), their selections partly
- * interpolated from shared field lists, plus builders that assemble one from arguments
- * (`metricSeriesOperation(count)`). The modules are imported, so the strings are the ones the
- * console sends; a call site neither an exported constant nor a listed builder is reported in
- * the inventory.
+ * interpolated from shared field lists, or builders that assemble one from arguments (listed
+ * below with the arguments the console passes; none today: a fixed document is what trusted
+ * documents can hold). The modules are imported, so the strings are the ones the console sends;
+ * a call site neither an exported constant nor a listed builder is reported in the inventory.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -19,16 +19,8 @@ const webSrc = path.resolve(import.meta.dirname, '../../web/src');
 /** Where `operation()` itself is defined. */
 const operationHelper = path.join(webSrc, 'shared/graphql/client.ts');
 
-/**
- * The most metric series the console asks for in one request that the gateway serves: one alias
- * each, so it is the alias limit's default (GRAPHQL_MAX_ALIASES).
- */
-export const CONSOLE_MAX_METRIC_SERIES = 50;
-
 /** Builders of operations, with every argument list the console calls them with. */
-const builders: Record<string, unknown[][]> = {
-  metricSeriesOperation: Array.from({ length: CONSOLE_MAX_METRIC_SERIES }, (_, i) => [i + 1]),
-};
+const builders: Record<string, unknown[][]> = {};
 
 interface ConsoleOperation {
   name: string;

@@ -422,6 +422,39 @@ describe('metric series and comparison', () => {
     });
   });
 
+  it('serves many series in one batch, in the order asked, and names the bad entry', async () => {
+    const BATCH = `query($s:[MetricSeriesRequest!]!,$m:Int){ metricSeriesBatch(series:$s, maxPoints:$m){
+      runId key totalPoints } }`;
+    const b = await signedIn(USERS.viewer);
+    // More series than the alias limit would let one aliased document hold.
+    const asked = Array.from({ length: 60 }, (_, i) => ({
+      runId: i % 2 ? longRunId : sweep[3]!.id,
+      key: i % 3 ? 'loss' : 'nope',
+    }));
+    const r = await b.gql(BATCH, { s: asked, m: 100 });
+    expect(r.errors).toBeUndefined();
+    expect(r.data.metricSeriesBatch.map((s: any) => [s.runId, s.key])).toEqual(
+      asked.map((a) => [a.runId, a.key]),
+    );
+    expect(r.data.metricSeriesBatch[1]).toMatchObject({ totalPoints: 20_000 });
+    expect(r.data.metricSeriesBatch[0]).toMatchObject({ totalPoints: 0 });
+
+    expect(errorOf(await b.gql(BATCH, { s: [] }))).toMatchObject({ field: 'series' });
+    const tooMany = Array.from({ length: 201 }, () => ({ runId: longRunId, key: 'loss' }));
+    expect(errorOf(await b.gql(BATCH, { s: tooMany }))).toMatchObject({ field: 'series' });
+    const unknown = [
+      { runId: longRunId, key: 'loss' },
+      { runId: randomUUID(), key: 'loss' },
+    ];
+    expect(errorOf(await b.gql(BATCH, { s: unknown }))).toMatchObject({
+      code: 'NOT_FOUND',
+      field: 'series[1].runId',
+    });
+    expect(errorOf(await b.gql(BATCH, { s: [{ runId: 'x', key: 'loss' }] }))).toMatchObject({
+      field: 'series[0].runId',
+    });
+  });
+
   it('compares runs: params side by side with differences marked, metric overlays', async () => {
     const b = await signedIn(USERS.viewer);
     const [a, c, d] = [sweep[1]!, sweep[3]!, sweep[5]!];

@@ -33,6 +33,8 @@ import { pageSize } from '../arguments';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_PAGE = 200;
 const MAX_SERIES_POINTS = 10_000;
+/** Series one metricSeriesBatch may ask for: a run's keys and those of the runs overlaid on it. */
+const MAX_BATCH_SERIES = 200;
 const MAX_COMPARED_METRICS = 50;
 /** Letters, digits, `_ . -`; no `@`, which separates name and version in `name@v3`. */
 const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
@@ -303,6 +305,31 @@ export const trackingResolvers = {
       if (!(await ctx.repos.runQueries.getRun(runId)))
         throw new GatewayError('NOT_FOUND', `no run ${runId}`, 'runId');
       return metricSeries(ctx, runId, metricKey, maxPoints);
+    },
+    async metricSeriesBatch(
+      _: unknown,
+      args: { series: Array<{ runId: string; key: string }>; maxPoints?: number | null },
+      ctx: GatewayContext,
+    ) {
+      requireUser(ctx);
+      if (args.series.length < 1 || args.series.length > MAX_BATCH_SERIES)
+        throw badInput(
+          'series',
+          `series must hold 1 to ${MAX_BATCH_SERIES} requests, got ${args.series.length}`,
+        );
+      const maxPoints = intIn('maxPoints', args.maxPoints ?? 1000, 2, MAX_SERIES_POINTS);
+      const asked = args.series.map((s, i) => ({
+        runId: uuid(`series[${i}].runId`, s.runId),
+        key: key(`series[${i}].key`, s.key),
+      }));
+      const runIds = [...new Set(asked.map((s) => s.runId))];
+      const runs = await Promise.all(runIds.map((id) => ctx.repos.runQueries.getRun(id)));
+      const missing = runIds.findIndex((_, i) => !runs[i]);
+      if (missing >= 0) {
+        const at = asked.findIndex((s) => s.runId === runIds[missing]);
+        throw new GatewayError('NOT_FOUND', `no run ${runIds[missing]}`, `series[${at}].runId`);
+      }
+      return Promise.all(asked.map((s) => metricSeries(ctx, s.runId, s.key, maxPoints)));
     },
     async compareRuns(
       _: unknown,

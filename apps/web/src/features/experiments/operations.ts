@@ -1,4 +1,4 @@
-import { operation, type Operation } from '@/shared/graphql/client';
+import { operation } from '@/shared/graphql/client';
 import type { ModelStage } from '@/features/models';
 import type { ParsedMetricFilter, ParsedParamFilter } from './runFilterParser';
 
@@ -198,34 +198,17 @@ export interface SeriesRequest {
 }
 
 /**
- * One request for many (run, key) series: `metricSeries` aliased s0, s1, … so the charts of a run
- * (and of the runs overlaid on it) load in a single round trip.
+ * Every (run, key) series a run's charts need (its own and those of the runs overlaid on it), in
+ * one round trip and one fixed document, answered in the order asked.
  */
-export function metricSeriesOperation(
-  count: number,
-): Operation<Record<string, MetricSeries>, Record<string, string | number>> {
-  const vars = ['$maxPoints: Int'];
-  const fields: string[] = [];
-  for (let i = 0; i < count; i++) {
-    vars.push(`$r${i}: ID!`, `$k${i}: String!`);
-    fields.push(
-      `s${i}: metricSeries(runId: $r${i}, key: $k${i}, maxPoints: $maxPoints) { runId key totalPoints downsampled points { step value } }`,
-    );
-  }
-  return operation(`query RunMetricSeries(${vars.join(', ')}) {\n  ${fields.join('\n  ')}\n}`);
-}
-
-export function metricSeriesVariables(
-  requests: readonly SeriesRequest[],
-  maxPoints: number,
-): Record<string, string | number> {
-  const vars: Record<string, string | number> = { maxPoints };
-  requests.forEach((r, i) => {
-    vars[`r${i}`] = r.runId;
-    vars[`k${i}`] = r.key;
-  });
-  return vars;
-}
+export const METRIC_SERIES_BATCH = operation<
+  { metricSeriesBatch: MetricSeries[] },
+  { series: SeriesRequest[]; maxPoints: number }
+>(
+  `query RunMetricSeries($series: [MetricSeriesRequest!]!, $maxPoints: Int) {
+  metricSeriesBatch(series: $series, maxPoints: $maxPoints) { runId key totalPoints downsampled points { step value } }
+}`,
+);
 
 export interface RunMetricsUpdate {
   runId: string;

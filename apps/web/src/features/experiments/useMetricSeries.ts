@@ -2,12 +2,7 @@
 
 import { useMemo, useState } from 'react';
 import { useQuery } from '@/shared/hooks/useGraphQL';
-import {
-  metricSeriesOperation,
-  metricSeriesVariables,
-  type MetricSeries,
-  type SeriesRequest,
-} from './operations';
+import { METRIC_SERIES_BATCH, type MetricSeries, type SeriesRequest } from './operations';
 
 export interface MetricSeriesState {
   /** `${runId}\u0000${key}` → series, once loaded. */
@@ -23,16 +18,18 @@ export const seriesKey = (runId: string, key: string) => `${runId}\u0000${key}`;
 
 /** Loads the downsampled series of every (run, key) asked for in one request. */
 export function useMetricSeries(requests: readonly SeriesRequest[], maxPoints: number): MetricSeriesState {
-  const op = useMemo(() => metricSeriesOperation(requests.length), [requests.length]);
   const vars = useMemo(
-    () => (requests.length === 0 ? null : metricSeriesVariables(requests, maxPoints)),
+    () =>
+      requests.length === 0
+        ? null
+        : { series: requests.map(({ runId, key }) => ({ runId, key })), maxPoints },
     [requests, maxPoints],
   );
-  const q = useQuery(op, vars);
+  const q = useQuery(METRIC_SERIES_BATCH, vars);
   const loaded = useMemo(() => {
     if (!q.data) return undefined;
     const out = new Map<string, MetricSeries>();
-    for (const s of Object.values(q.data)) out.set(seriesKey(s.runId, s.key), s);
+    for (const s of q.data.metricSeriesBatch) out.set(seriesKey(s.runId, s.key), s);
     return out;
   }, [q.data]);
   // While a changed request (a run overlaid or removed) loads, the charts keep what they show.
