@@ -49,6 +49,7 @@ import { trackingResolvers } from './schema/tracking/tracking.resolvers';
 import { tradingResolvers } from './schema/trading/trading.resolvers';
 import { createGraphQLPipeline, httpContext } from './security/graphql-pipeline';
 import { jsonErrorPages } from './security/json-error-pages';
+import { responseHeaders } from './security/response-headers';
 import { publishSessionEnded, SessionSockets } from './security/session-sockets';
 import { TrainingJobs } from '@tradeplane/training/service';
 
@@ -157,12 +158,21 @@ export async function startGateway(
     clock,
   };
 
-  // The gateway's own engine key is configured, and registered here by hash.
-  await repos.apiKeys.ensure({
+  // The gateway's own engine key is configured, and registered here by hash; a rotated one retires the last.
+  const retiredServiceKeys = await repos.apiKeys.registerServiceKey({
     name: 'gateway (service)',
     prefix: config.ENGINE_API_KEY.slice(0, 12),
     keyHash: sha256Hex(config.ENGINE_API_KEY),
   });
+  if (retiredServiceKeys > 0) {
+    await repos.audit.append({
+      actor: 'system',
+      action: 'api_key.retire_service_keys',
+      target: 'gateway (service)',
+      details: { revoked: retiredServiceKeys },
+    });
+    logger.info({ revoked: retiredServiceKeys }, 'earlier gateway service keys revoked');
+  }
   // API keys (the REST forensics lookup) are checked in memory against the active keys' hashes.
   const apiKeys = new ApiKeyAuthenticator(() => repos.apiKeys.active());
   await apiKeys.start(processConfig.apiKeys.API_KEY_REFRESH_S * 1000);
@@ -289,6 +299,7 @@ export async function startGateway(
   await apollo.start();
 
   app.disable('x-powered-by');
+  app.use(responseHeaders);
   app.use('/graphql', (req, res, next) => {
     const origin = req.headers.origin;
     if (origin && allowedOrigins.has(origin)) {

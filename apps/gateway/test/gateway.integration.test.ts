@@ -3,7 +3,7 @@ import path from 'node:path';
 import { openRepositories } from '@tradeplane/db';
 import { loadEngineConfig, startEngine, type RunningEngine } from '@tradeplane/engine';
 import { runIngestion } from '@tradeplane/marketdata';
-import { createLogger, hashPassword } from '@tradeplane/platform';
+import { createLogger, hashPassword, sha256Hex } from '@tradeplane/platform';
 import { QueueEvents } from 'bullmq';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ const silent = () => createLogger('test', 'silent');
 const repos = openRepositories({ url: testEnv.DATABASE_URL!, poolMax: 2 });
 const ADMIN = { email: 'admin@tradeplane.local', password: 'admin-password-for-tests' };
 const ENGINE_API_KEY = 'tp_test_gateway_key_0123456789abcdef';
+const RETIRED_SERVICE_KEY = 'tp_retired_gateway_key_0123456789abcdef';
 let engine: RunningEngine;
 let workers: RunningProcess;
 let gateway: RunningGateway;
@@ -49,6 +50,13 @@ beforeAll(async () => {
     path.join(importDir, 'orcl-1995-2014.csv'),
   );
 
+  // A service key of an earlier configuration (a rotated one, or the published default).
+  await repos.db.pool.query("DELETE FROM api_keys WHERE name = 'gateway (service)'");
+  await repos.apiKeys.registerServiceKey({
+    name: 'gateway (service)',
+    prefix: RETIRED_SERVICE_KEY.slice(0, 12),
+    keyHash: sha256Hex(RETIRED_SERVICE_KEY),
+  });
   engine = await startEngine(loadEngineConfig({ ...testEnv, ENGINE_PORT: '0' }), silent());
   workers = await startWorkersProcess(testEnv);
   gateway = await startGateway(
@@ -120,6 +128,22 @@ describe('authentication and roles', () => {
       body: '{"query":"{ me { id } }"}',
     });
     expect(res.status).toBe(400);
+  });
+});
+
+describe('the gateway service key', () => {
+  it('is the configured one only: an earlier service key is revoked at start, and audited', async () => {
+    const { rows } = await repos.db.pool.query<{ key_hash: string; revoked: boolean }>(
+      "SELECT key_hash, revoked_at IS NOT NULL AS revoked FROM api_keys WHERE name = 'gateway (service)'",
+    );
+    expect(Object.fromEntries(rows.map((r) => [r.key_hash, r.revoked]))).toEqual({
+      [sha256Hex(RETIRED_SERVICE_KEY)]: true,
+      [sha256Hex(ENGINE_API_KEY)]: false,
+    });
+    const audit = await repos.db.pool.query(
+      "SELECT details FROM audit_log WHERE action = 'api_key.retire_service_keys' ORDER BY at DESC LIMIT 1",
+    );
+    expect(audit.rows[0]?.details).toEqual({ revoked: 1 });
   });
 });
 

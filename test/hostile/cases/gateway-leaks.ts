@@ -26,6 +26,28 @@ export function gatewayLeakCases(target: () => HostileTarget): void {
       expectHttpError(reply, 400, 'BAD_REQUEST');
     });
 
+    it('every gateway answer forbids sniffing, framing and loading anything, errors included', async () => {
+      const answers = [
+        await http(`${target().gatewayUrl}/healthz`),
+        await rawRequest(target().gatewayUrl, 'GET', '/nowhere'),
+        await rawRequest(target().gatewayUrl, 'GET', '/api/v1/forensics/%E0%A4%A'),
+        await rawRequest(
+          target().gatewayUrl,
+          'POST',
+          '/graphql',
+          { 'content-type': 'application/json' },
+          '{',
+        ),
+      ];
+      for (const reply of answers) {
+        expect(reply.headers.get('x-content-type-options')).toBe('nosniff');
+        expect(reply.headers.get('content-security-policy')).toBe(
+          "default-src 'none'; frame-ancestors 'none'",
+        );
+        expect(reply.headers.get('x-frame-options')).toBe('DENY');
+      }
+    });
+
     it('an oversized body is a JSON 413', async () => {
       const reply = await rawRequest(
         target().gatewayUrl,

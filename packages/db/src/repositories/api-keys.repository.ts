@@ -31,9 +31,25 @@ export class ApiKeysRepository {
     return this.prisma.apiKey.create({ data: input });
   }
 
-  /** Registers a key by hash if it is not there yet (service keys configured by environment). */
-  async ensure(input: { name: string; prefix: string; keyHash: string }): Promise<void> {
-    await this.prisma.apiKey.upsert({ where: { keyHash: input.keyHash }, create: input, update: {} });
+  /**
+   * Makes the configured key the one active service key of its name (a service key comes from
+   * the environment, not from a person): registered by hash, active even if it was revoked, and
+   * every earlier key of that service revoked, so a rotated key (or the published development
+   * default a first start once used) stops working. Returns how many were revoked.
+   */
+  async registerServiceKey(input: { name: string; prefix: string; keyHash: string }): Promise<number> {
+    const [, revoked] = await this.prisma.$transaction([
+      this.prisma.apiKey.upsert({
+        where: { keyHash: input.keyHash },
+        create: input,
+        update: { revokedAt: null },
+      }),
+      this.prisma.apiKey.updateMany({
+        where: { name: input.name, createdBy: null, revokedAt: null, keyHash: { not: input.keyHash } },
+        data: { revokedAt: new Date() },
+      }),
+    ]);
+    return revoked.count;
   }
 
   /** Keys that are not revoked, by hash, with their rate limits; the engine holds these in memory. */
