@@ -44,6 +44,7 @@ import { marketDataResolvers } from './schema/market-data/market-data.resolvers'
 import { regimeResolvers } from './schema/regimes/regimes.resolvers';
 import { trainingResolvers } from './schema/training/training.resolvers';
 import { riskResolvers } from './schema/risk/risk.resolvers';
+import { checkDateTimeArguments } from './schema/arguments';
 import { DateTime, JSONScalar } from './schema/scalars';
 import { trackingResolvers } from './schema/tracking/tracking.resolvers';
 import { tradingResolvers } from './schema/trading/trading.resolvers';
@@ -76,24 +77,27 @@ function loadTypeDefs(): string[] {
 
 export function buildSchema() {
   const typeDefs = loadTypeDefs();
-  return makeExecutableSchema({
-    typeDefs,
-    resolvers: [
-      { DateTime, JSON: JSONScalar },
-      authResolvers,
-      marketDataResolvers,
-      ingestionResolvers,
-      healthResolvers,
-      apiKeyResolvers,
-      regimeResolvers,
-      riskResolvers,
-      trackingResolvers,
-      trainingResolvers,
-      tradingResolvers,
-      decisionResolvers,
-      forensicsResolvers,
-    ],
-  });
+  // DateTime arguments are checked for every field, whichever resolver forgets to.
+  return checkDateTimeArguments(
+    makeExecutableSchema({
+      typeDefs,
+      resolvers: [
+        { DateTime, JSON: JSONScalar },
+        authResolvers,
+        marketDataResolvers,
+        ingestionResolvers,
+        healthResolvers,
+        apiKeyResolvers,
+        regimeResolvers,
+        riskResolvers,
+        trackingResolvers,
+        trainingResolvers,
+        tradingResolvers,
+        decisionResolvers,
+        forensicsResolvers,
+      ],
+    }),
+  );
 }
 
 /** Starts the gateway from its parsed configuration (`loadGatewayConfig`); `stop()` is idempotent. */

@@ -1,4 +1,5 @@
 import { timeframeSchema, type Timeframe } from '@tradeplane/contracts';
+import { defaultFieldResolver, getNamedType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { badInput } from '../errors/graphql-errors';
 import { InvalidDateTime, type DateTimeArgument } from './scalars';
 
@@ -29,4 +30,28 @@ export function timeArg(field: string, value: DateTimeArgument | null | undefine
   if (value === null || value === undefined) return undefined;
   if (value instanceof InvalidDateTime) throw badInput(field, `${field} ${value.reason}`);
   return value;
+}
+
+/**
+ * Every root field's DateTime arguments read through `timeArg` before its resolver runs, so an
+ * impossible time never reaches a resolver that forgot to check it: the same BAD_USER_INPUT
+ * naming the argument, for every field of the schema. Resolvers still read them with `timeArg`
+ * (absent → undefined, Date typed).
+ */
+export function checkDateTimeArguments(schema: GraphQLSchema): GraphQLSchema {
+  for (const root of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
+    for (const field of Object.values(root?.getFields() ?? {})) {
+      const times = field.args.filter((arg) => getNamedType(arg.type).name === 'DateTime').map((a) => a.name);
+      if (times.length === 0) continue;
+      const checked =
+        (resolve: GraphQLFieldResolver<unknown, unknown>): GraphQLFieldResolver<unknown, unknown> =>
+        (source, args: Record<string, DateTimeArgument | null | undefined>, context, info) => {
+          for (const name of times) timeArg(name, args[name]);
+          return resolve(source, args, context, info);
+        };
+      field.resolve = checked(field.resolve ?? defaultFieldResolver);
+      if (field.subscribe) field.subscribe = checked(field.subscribe);
+    }
+  }
+  return schema;
 }
