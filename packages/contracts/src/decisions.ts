@@ -60,6 +60,12 @@ export const decisionBody = z.object({
   id: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/),
   /** The routing key (the client's, or derived from the request); replaying it routes the same way. */
   requestKey: z.string(),
+  /**
+   * The book the decision is for, as the client named it (a paper-trading run's
+   * `paper-<run>`, a trading program's account): the outcome ledger groups realized results
+   * and equity curves by it. Absent or null when the client did not say.
+   */
+  portfolioId: z.string().nullable().optional(),
   at: z.number(),
   timeframe: z.string(),
   asOf: z.string(),

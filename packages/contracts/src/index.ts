@@ -2,6 +2,7 @@ export * from './assert-never';
 export * from './features';
 export * from './jobs';
 export * from './bars';
+export * from './market-data';
 export * from './tracking';
 export * from './decisions';
 export * from './forensics';

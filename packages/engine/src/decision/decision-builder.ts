@@ -100,6 +100,7 @@ export function checkTargets(
 export interface DecisionParts {
   id: string;
   requestKey: string;
+  portfolioId: string | null;
   at: number;
   timeframe: string;
   asOfMs: number;
@@ -139,6 +140,7 @@ export function assembleDecision(p: DecisionParts): DecisionBody {
   return {
     id: p.id,
     requestKey: p.requestKey,
+    portfolioId: p.portfolioId,
     at: p.at,
     timeframe: p.timeframe,
     asOf: new Date(p.asOfMs).toISOString(),

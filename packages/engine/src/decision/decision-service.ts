@@ -89,6 +89,7 @@ export class DecisionService {
     const decision = assembleDecision({
       id: deps.nextId(),
       requestKey: request.requestKey,
+      portfolioId: request.portfolioId,
       at: deps.clock(),
       timeframe: request.timeframe,
       asOfMs: request.asOfMs,

@@ -57,6 +57,7 @@ describe('parsePredictRequest', () => {
       'portfolio.AAPL',
     );
     expect(fieldOf({ symbol: 'SPY', timeframe: '1d', requestKey: '' })).toBe('requestKey');
+    expect(fieldOf({ symbol: 'SPY', timeframe: '1d', portfolioId: 'paper run' })).toBe('portfolioId');
     expect(fieldOf({ symbol: 'SPY', timeframe: '1d', extra: 1 })).toBe('extra');
     expect(fieldOf([1, 2])).toBe('body');
     expect(fieldOf(null)).toBe('body');

@@ -8,6 +8,9 @@ export const MAX_SYMBOLS = 50;
 /** Same unit guard as the risk check: beyond ±10× equity a weight is a unit mistake. */
 const MAX_ABS_WEIGHT = 10;
 
+/** A portfolio (book) id: the outcome ledger's grouping key for realized results. */
+const PORTFOLIO_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+
 const symbol = z.string().regex(SYMBOL, `must match ${SYMBOL.source}`);
 const weight = z
   .number()
@@ -27,6 +30,7 @@ export const predictRequestSchema = z
     asOf: z.union([z.string(), z.number()]).optional(),
     portfolio: z.record(symbol, weight).default({}),
     requestKey: z.string().min(1).max(200).optional(),
+    portfolioId: z.string().regex(PORTFOLIO_ID, `must match ${PORTFOLIO_ID.source}`).optional(),
   })
   .strict();
 
@@ -44,6 +48,8 @@ export interface PredictRequest {
    * omits both `requestKey` and `asOf` gets a key that changes every millisecond.
    */
   requestKey: string;
+  /** The client's portfolio id, or null. */
+  portfolioId: string | null;
 }
 
 /**
@@ -80,5 +86,6 @@ export function parsePredictRequest(body: unknown, now: number): PredictRequest 
     asOfMs,
     portfolio,
     requestKey: data.requestKey ?? `${symbols.join(',')}|${data.timeframe}|${asOfMs}`,
+    portfolioId: data.portfolioId ?? null,
   };
 }

@@ -73,3 +73,73 @@ describe('BarStore', () => {
     await expect(store.get('NOPE', '1d')).rejects.toThrow('unknown symbol: NOPE');
   });
 });
+
+describe('BarStore.append', () => {
+  const day = (i: number) => Date.UTC(2020, 0, 1 + i);
+  const bar = (i: number, close: number) => ({
+    ts: day(i),
+    open: close,
+    high: close,
+    low: close,
+    close,
+    volume: null,
+  });
+
+  it('appends in place, grows past the loaded length and tells the listeners', async () => {
+    const store = new BarStore(countingSource({ SPY: [1, 2, 3] }), () => 0);
+    const seen: number[] = [];
+    store.onAppend((_, index) => seen.push(index));
+    const series = await store.get('SPY', '1d');
+    const before = series.version;
+    for (let i = 3; i < 200; i++) {
+      const out = await store.append('SPY', '1d', bar(i, i + 1));
+      expect(out.status).toBe('appended');
+    }
+    expect(series.bars.ts.length).toBe(200);
+    expect(Array.from(series.bars.close.subarray(0, 5))).toEqual([1, 2, 3, 4, 5]);
+    expect(series.bars.close[199]).toBe(200);
+    expect(series.version).not.toBe(before);
+    expect(seen).toHaveLength(197);
+    expect(seen[0]).toBe(3);
+    expect(store.appendStats.appended).toBe(197);
+  });
+
+  it('changes nothing for a duplicate or an out-of-order bar, and counts each', async () => {
+    const store = new BarStore(countingSource({ SPY: [1, 2, 3] }), () => 0);
+    const series = await store.get('SPY', '1d');
+    const version = series.version;
+    expect((await store.append('SPY', '1d', bar(2, 3))).status).toBe('duplicate');
+    expect((await store.append('SPY', '1d', bar(1, 2))).status).toBe('duplicate');
+    expect((await store.append('SPY', '1d', bar(2, 3.5))).status).toBe('out_of_order');
+    expect((await store.append('SPY', '1d', { ...bar(1, 2), ts: day(1) - 1 })).status).toBe('out_of_order');
+    expect(series.bars.ts.length).toBe(3);
+    expect(series.version).toBe(version);
+    expect(store.appendStats).toEqual({ appended: 0, duplicate: 2, outOfOrder: 2 });
+  });
+
+  it('a replay cut-off hides later stored bars until they are appended, and advances with them', async () => {
+    const calls: Array<number | undefined> = [];
+    const closes = [1, 2, 3, 4, 5];
+    const source: BarSource = {
+      async findInstrument() {
+        return { id: 1 };
+      },
+      async loadColumns(_id, _tf, untilMs) {
+        calls.push(untilMs);
+        const all = bars(closes);
+        const n = untilMs === undefined ? closes.length : all.ts.filter((t) => t <= untilMs).length;
+        return bars(closes.slice(0, n));
+      },
+    };
+    const store = new BarStore(source, () => 0);
+    store.hideAfter('SPY', '1d', day(2));
+    expect((await store.get('SPY', '1d')).bars.ts.length).toBe(3);
+    expect((await store.append('SPY', '1d', bar(3, 4))).status).toBe('appended');
+    expect(store.cutoff('SPY', '1d')).toBe(day(3));
+    store.invalidate('SPY', '1d');
+    expect((await store.get('SPY', '1d')).bars.ts.length).toBe(4);
+    store.showAll('SPY', '1d');
+    expect((await store.get('SPY', '1d')).bars.ts.length).toBe(5);
+    expect(calls).toEqual([day(2), day(3), undefined]);
+  });
+});

@@ -19,7 +19,7 @@ function loaded(closes: number[]): LoadedSeries {
     close,
     volume: null,
   };
-  return { symbol: 'TEST', timeframe: '1d', bars, version: seriesVersion(bars), loadedAt: 0 };
+  return { symbol: 'TEST', timeframe: '1d', bars, version: seriesVersion(bars), loadedAt: 0, appended: 0 };
 }
 
 // A random walk (deterministic) long enough for every window to fill.
