@@ -6,6 +6,7 @@ export * from './market-data';
 export * from './tracking';
 export * from './decisions';
 export * from './forensics';
+export * from './outcomes';
 export * from './feature-cache-key';
 export * from './time';
 export * from './trusted-documents';

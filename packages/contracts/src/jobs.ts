@@ -147,6 +147,8 @@ export const channels = {
   modelStageChanged: 'tp:model-stage-changed',
   /** TrainingProgress JSON at each stage / epoch of a training job. */
   trainingProgress: 'tp:training-progress',
+  /** OutcomeRecorded JSON for a sample of the decisions whose outcome the ledger recorded. */
+  outcomeRecorded: 'tp:outcome-recorded',
 } as const;
 
 /**

@@ -7,6 +7,7 @@ import {
   IngestionRunsRepository,
   InstrumentsRepository,
   ModelRegistryRepository,
+  OutcomesRepository,
   RegimesRepository,
   RunQueriesRepository,
   SessionsRepository,
@@ -39,6 +40,8 @@ export interface Repositories {
   tradingHalts: TradingHaltsRepository;
   /** Explained decisions, by decision id. */
   forensics: ForensicsRepository;
+  /** The outcome ledger: what each decision earned, per target and arm. */
+  outcomes: OutcomesRepository;
 }
 
 export function openRepositories(options: DbOptions): Repositories {
@@ -58,5 +61,6 @@ export function openRepositories(options: DbOptions): Repositories {
     registry: new ModelRegistryRepository(db.prisma, db.pool),
     tradingHalts: new TradingHaltsRepository(db.prisma, db.pool),
     forensics: new ForensicsRepository(db.pool),
+    outcomes: new OutcomesRepository(db.pool),
   };
 }

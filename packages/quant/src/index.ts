@@ -4,3 +4,4 @@ export * from './backtest';
 export * from './risk';
 export * from './series';
 export * from './training';
+export * from './outcomes';

@@ -11,3 +11,4 @@ export * from './run-queries.repository';
 export * from './model-registry.repository';
 export * from './trading-halts.repository';
 export * from './forensics.repository';
+export * from './outcomes.repository';
