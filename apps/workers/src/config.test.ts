@@ -5,7 +5,9 @@ import { envExampleVariables } from '../../../test/env-example';
 import {
   forensicsProcessConfigSchema,
   loadForensicsConfig,
+  loadOutcomesConfig,
   loadWorkersConfig,
+  outcomesProcessConfigSchema,
   workersProcessConfigSchema,
 } from './config';
 
@@ -22,12 +24,22 @@ describe('workers configuration', () => {
     expect(config.models.ENGINE_EXECUTION_PROVIDERS).toBe('cuda,cpu');
     expect(config.kafka.DECISION_EVENTS_TOPIC).toBe('decisions');
     expect(loadForensicsConfig({}).forensics.FORENSICS_METRICS_PORT).toBe(9465);
+    expect(config.outcomes).toEqual({
+      OUTCOMES_ENABLED: true,
+      OUTCOME_GROUP_ID: 'tradeplane-outcomes',
+      OUTCOME_DLQ_TOPIC: 'decisions.outcomes.dlq',
+      OUTCOME_COST_BPS: 5,
+      OUTCOME_SWEEP_S: 5,
+      OUTCOME_SUBSCRIPTION_SAMPLE: 10,
+      OUTCOME_METRICS_PORT: 9466,
+    });
   });
 
   it('names the variable of a bad value', () => {
     expect(() => loadWorkersConfig({ FORENSICS_ENABLED: 'yes' })).toThrow(ConfigError);
     expect(() => loadWorkersConfig({ FORENSICS_ENABLED: 'yes' })).toThrow(/FORENSICS_ENABLED/);
     expect(() => loadForensicsConfig({ FORENSICS_MODEL_SETS: '0' })).toThrow(/FORENSICS_MODEL_SETS/);
+    expect(() => loadOutcomesConfig({ OUTCOME_COST_BPS: '-1' })).toThrow(/OUTCOME_COST_BPS/);
   });
 
   it('redacts the connection URLs', () => {
@@ -39,7 +51,11 @@ describe('workers configuration', () => {
 
   it('reads only variables that .env.example documents', () => {
     const documented = envExampleVariables();
-    for (const schema of [workersProcessConfigSchema, forensicsProcessConfigSchema])
+    for (const schema of [
+      workersProcessConfigSchema,
+      forensicsProcessConfigSchema,
+      outcomesProcessConfigSchema,
+    ])
       expect(configVariables(schema).filter((v) => !documented.has(v))).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 /**
- * The configuration of the workers process and of the stand-alone forensics consumer: the
+ * The configuration of the workers process and of the stand-alone forensics and outcome
+ * consumers: the
  * shared connection pieces and their own, parsed once in main.ts and handed down as one object.
  */
 import { featureCacheConfigSchema, modelRuntimeConfigSchema } from '@tradeplane/engine';
@@ -16,6 +17,7 @@ import {
 import { trackingConfigSchema } from '@tradeplane/tracking';
 import { z } from 'zod';
 import { forensicsConfigSchema } from './forensics/forensics.config';
+import { outcomesConfigSchema } from './outcomes/outcomes.config';
 
 /** The BullMQ workers. */
 export const workersConfigSchema = z.object({
@@ -37,9 +39,18 @@ const forensicsPieces = {
   forensics: forensicsConfigSchema,
 };
 
+/** The outcome consumer's pieces, the same in the workers process and on its own. */
+const outcomesPieces = {
+  db: dbConfigSchema,
+  kafka: kafkaConfigSchema,
+  log: logConfigSchema,
+  redis: redisConfigSchema,
+  outcomes: outcomesConfigSchema,
+};
+
 export const workersProcessConfigSchema = composeConfig({
   ...forensicsPieces,
-  redis: redisConfigSchema,
+  ...outcomesPieces,
   workers: workersConfigSchema,
   featureCache: featureCacheConfigSchema,
 });
@@ -49,6 +60,10 @@ export type WorkersProcessConfig = z.infer<typeof workersProcessConfigSchema>;
 export const forensicsProcessConfigSchema = composeConfig(forensicsPieces);
 export type ForensicsProcessConfig = z.infer<typeof forensicsProcessConfigSchema>;
 
+/** `npm run outcomes`: the ledger's consumer apart from the job workers. */
+export const outcomesProcessConfigSchema = composeConfig(outcomesPieces);
+export type OutcomesProcessConfig = z.infer<typeof outcomesProcessConfigSchema>;
+
 /** The workers' configuration from an environment (see .env.example); throws ConfigError. */
 export function loadWorkersConfig(env: Env): WorkersProcessConfig {
   return loadConfig(workersProcessConfigSchema, env);
@@ -57,4 +72,9 @@ export function loadWorkersConfig(env: Env): WorkersProcessConfig {
 /** The stand-alone forensics consumer's configuration; throws ConfigError. */
 export function loadForensicsConfig(env: Env): ForensicsProcessConfig {
   return loadConfig(forensicsProcessConfigSchema, env);
+}
+
+/** The stand-alone outcome consumer's configuration; throws ConfigError. */
+export function loadOutcomesConfig(env: Env): OutcomesProcessConfig {
+  return loadConfig(outcomesProcessConfigSchema, env);
 }

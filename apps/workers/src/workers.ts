@@ -25,6 +25,8 @@ import { fitRegimeModel } from './jobs/regime/fit-regime.job';
 import { enqueueRegimeUpdate } from './jobs/regime/regime-update-trigger';
 import { updateRegimeHistory } from './jobs/regime/update-regime.job';
 import { startForensics, type RunningForensics } from './forensics/start-forensics';
+import { BarsStoredSignal } from './market-data/bars-stored';
+import { startOutcomes, type RunningOutcomes } from './outcomes/start-outcomes';
 import {
   disposePreparedTrainingThread,
   prepareTrainingThread,
@@ -39,12 +41,15 @@ export interface RunningWorkers {
   workers: Worker[];
   /** The forensics consumer, when FORENSICS_ENABLED. */
   forensics: RunningForensics | null;
+  /** The outcome ledger's consumer, when OUTCOMES_ENABLED. */
+  outcomes: RunningOutcomes | null;
   stop(): Promise<void>;
 }
 
 /**
  * Starts the BullMQ workers (data import, feature backfill, regime, training), the forensics
- * consumer of the decisions topic (FORENSICS_ENABLED) and a /metrics endpoint.
+ * and outcome-ledger consumers of the decisions topic (FORENSICS_ENABLED, OUTCOMES_ENABLED) and
+ * a /metrics endpoint.
  */
 export async function startWorkers(
   processConfig: WorkersProcessConfig,
@@ -199,6 +204,11 @@ export async function startWorkers(
   const forensics = processConfig.forensics.FORENSICS_ENABLED
     ? startForensics({ config: processConfig, repos, metrics, log: logger })
     : null;
+  // Stored bars nudge the ledger to resolve the outcomes waiting for them.
+  const barsStored = new BarsStoredSignal();
+  const outcomes = processConfig.outcomes.OUTCOMES_ENABLED
+    ? startOutcomes({ config: processConfig, repos, redis: publisher, barsStored, metrics, log: logger })
+    : null;
 
   const metricsServer: Server = createServer(async (req, res) => {
     if (req.url === '/metrics') {
@@ -225,10 +235,11 @@ export async function startWorkers(
     metricsUrl,
     workers,
     forensics,
+    outcomes,
     stop() {
       // Stop intake, let in-flight jobs finish, then close connections.
       stopping ??= (async () => {
-        await Promise.all([...workers.map((w) => w.close()), forensics?.stop()]);
+        await Promise.all([...workers.map((w) => w.close()), forensics?.stop(), outcomes?.stop()]);
         await disposePreparedTrainingThread();
         await regimeUpdates.close();
         await trainingJobs.close();

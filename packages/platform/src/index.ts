@@ -9,3 +9,4 @@ export * from './health';
 export * from './spool';
 export * from './http';
 export * from './pagination';
+export * from './sampling';

@@ -8,9 +8,9 @@ import {
   type Logger,
   type Registry,
   type RetriedJoin,
+  SlotSampler,
 } from '@tradeplane/platform';
 import type { DecisionMirror } from './decision-mirror';
-import { DecisionSampler } from './decision-sampler';
 
 /** Redis pub/sub channel of the sampled decisions (gateway to gateway; payload: DecisionEvent JSON). */
 export const DECISION_SAMPLED_CHANNEL = 'tp:decision-sampled';
@@ -44,7 +44,7 @@ const INVALID_LOG_EVERY_MS = 10_000;
  * gateway starts (and stays up) while Kafka is down.
  */
 export class DecisionStream {
-  private readonly sampler: DecisionSampler;
+  private readonly sampler: SlotSampler;
   private readonly clock: () => number;
   private readonly log: Logger;
   private readonly events: Counter<'outcome'>;
@@ -59,7 +59,7 @@ export class DecisionStream {
   readonly ready = new Promise<void>((resolve) => (this.markReady = resolve));
 
   constructor(private readonly options: DecisionStreamOptions) {
-    this.sampler = new DecisionSampler(options.samplePerSecond);
+    this.sampler = new SlotSampler(options.samplePerSecond);
     this.clock = options.clock ?? Date.now;
     this.log = options.logger.child({ scope: 'decision-stream' });
     const registers = options.metrics ? [options.metrics] : [];

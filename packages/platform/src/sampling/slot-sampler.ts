@@ -1,10 +1,11 @@
 /**
- * Thins a decision stream to at most `perSecond` events per second. Time is cut into slots
- * of 1/perSecond s and each slot lets one event through, so the stream stays evenly spread
- * under bursts instead of sending a whole second's allowance at once. The slot number is
- * also the key replicas claim in Redis, which makes the cap hold across gateway replicas.
+ * Thins a stream (the gateway's sampled decisions, the ledger's recorded outcomes) to at most
+ * `perSecond` events per second. Time is cut into slots of 1/perSecond s and each slot lets
+ * one event through, so the stream stays evenly spread under bursts instead of sending a whole
+ * second's allowance at once. The slot number is also the key replicas claim in Redis, which
+ * makes the cap hold across replicas.
  */
-export class DecisionSampler {
+export class SlotSampler {
   readonly slotMs: number;
   private lastSlot = -1;
 

@@ -1,0 +1,1 @@
+export { SlotSampler } from './slot-sampler';
