@@ -2,7 +2,7 @@
  * The configuration of the workers process and of the stand-alone forensics consumer: the
  * shared connection pieces and their own, parsed once in main.ts and handed down as one object.
  */
-import { featureCacheConfigSchema, modelRuntimeConfigSchema } from '@tradeplane/engine';
+import { modelRuntimeConfigSchema } from '@tradeplane/engine';
 import {
   composeConfig,
   dbConfigSchema,
@@ -41,7 +41,6 @@ export const workersProcessConfigSchema = composeConfig({
   ...forensicsPieces,
   redis: redisConfigSchema,
   workers: workersConfigSchema,
-  featureCache: featureCacheConfigSchema,
 });
 export type WorkersProcessConfig = z.infer<typeof workersProcessConfigSchema>;
 

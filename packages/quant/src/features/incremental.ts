@@ -123,11 +123,14 @@ export class IncrementalFeatures {
     this.cols = allocate(this.capacity);
   }
 
-  /** The state after every bar of `bars` (validated like `computeFeatureSeries`): one O(n) pass. */
-  static fromBars(bars: BarColumns): IncrementalFeatures {
+  /**
+   * The state after every bar of `bars` (validated like `computeFeatureSeries`): one O(n) pass.
+   * `headroom`: bars that can be pushed after it before the columns first double.
+   */
+  static fromBars(bars: BarColumns, headroom = 0): IncrementalFeatures {
     assertValidBars(bars);
     const n = bars.ts.length;
-    const state = new IncrementalFeatures(bars.volume !== null, Math.max(n, 64));
+    const state = new IncrementalFeatures(bars.volume !== null, Math.max(n + headroom, 64));
     state.pushRange(bars, 0, n);
     return state;
   }
