@@ -20,7 +20,6 @@ describe('workers configuration', () => {
       WORKERS_TRAINING_CONCURRENCY: 1,
     });
     expect(config.forensics).toMatchObject({ FORENSICS_ENABLED: true, FORENSICS_DLQ_TOPIC: 'decisions.dlq' });
-    expect(config.featureCache.FEATURE_CACHE_TTL_S).toBe(300);
     expect(config.models.ENGINE_EXECUTION_PROVIDERS).toBe('cuda,cpu');
     expect(config.kafka.DECISION_EVENTS_TOPIC).toBe('decisions');
     expect(loadForensicsConfig({}).forensics.FORENSICS_METRICS_PORT).toBe(9465);

@@ -3,7 +3,7 @@
  * consumers: the
  * shared connection pieces and their own, parsed once in main.ts and handed down as one object.
  */
-import { featureCacheConfigSchema, modelRuntimeConfigSchema } from '@tradeplane/engine';
+import { modelRuntimeConfigSchema } from '@tradeplane/engine';
 import {
   composeConfig,
   dbConfigSchema,
@@ -52,7 +52,6 @@ export const workersProcessConfigSchema = composeConfig({
   ...forensicsPieces,
   ...outcomesPieces,
   workers: workersConfigSchema,
-  featureCache: featureCacheConfigSchema,
 });
 export type WorkersProcessConfig = z.infer<typeof workersProcessConfigSchema>;
 

@@ -10,7 +10,6 @@ import { openRepositories } from '@tradeplane/db';
 import { runIngestion } from '@tradeplane/marketdata';
 import {
   Counter,
-  createCacheConnection,
   createJobWorker,
   JobQueue,
   createMetricsRegistry,
@@ -60,8 +59,7 @@ export async function startWorkers(
   const repos = openRepositories({ url: dbConfig.DATABASE_URL, poolMax: dbConfig.DATABASE_POOL_MAX });
   const connection = createQueueConnection(redisConfig.REDIS_QUEUE_URL);
   const publisher = createQueueConnection(redisConfig.REDIS_QUEUE_URL);
-  const redisCache = createCacheConnection(redisConfig.REDIS_CACHE_URL);
-  for (const r of [connection, publisher, redisCache]) r.on('error', () => undefined);
+  for (const r of [connection, publisher]) r.on('error', () => undefined);
   const publish = (channel: string, message: unknown) =>
     publisher.publish(channel, JSON.stringify(message)).then(() => undefined);
 
@@ -134,9 +132,6 @@ export async function startWorkers(
           payload,
           {
             repos,
-            redisCache,
-            ttlSeconds: processConfig.featureCache.FEATURE_CACHE_TTL_S,
-            warmBars: 500,
             onAlarm: (alarm) => {
               logger.error({ alarm, jobId: job.id }, 'feature leakage alarm during backfill');
               void publish(channels.leakageAlarm, alarm).catch(() => undefined);
@@ -247,7 +242,6 @@ export async function startWorkers(
         await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
         connection.disconnect();
         publisher.disconnect();
-        redisCache.disconnect();
         await repos.db.close();
       })();
       return stopping;

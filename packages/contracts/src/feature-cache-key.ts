@@ -1,7 +1,6 @@
 /**
- * The feature cache's key space, shared by its writer (the workers' backfill) and its reader
- * (the engine): a vector is cached under its series' content version, so a re-import that
- * changes a bar never serves a vector computed from the old bars.
+ * A series' content version: the engine's bar store tags each loaded series with it (plus the
+ * count of bars appended since), so anything derived from the bars can tell that they changed.
  */
 import type { BarColumns } from './bars';
 
@@ -18,9 +17,4 @@ export function seriesVersion(bars: BarColumns): string {
     }
   }
   return `${bars.ts.length.toString(36)}-${(h >>> 0).toString(36)}`;
-}
-
-/** Cache key of one feature vector: shared by the engine and the feature-backfill worker. */
-export function featureCacheKey(symbol: string, timeframe: string, version: string, barTs: number): string {
-  return `f:v1:${symbol}:${timeframe}:${version}:${barTs}`;
 }

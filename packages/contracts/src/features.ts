@@ -26,7 +26,10 @@ export const featureVectorSchema = z.object({
   /** The asOf that was asked for (ISO 8601). */
   asOf: z.string(),
   values: z.record(z.enum(featureNames), z.number().nullable()),
-  /** Which tier answered: process LRU, Redis, or a direct computation from bars. */
-  source: z.enum(['lru', 'redis', 'compute']),
+  /**
+   * How the engine answered: `memory`, a read of the feature columns it keeps for a series in
+   * memory; `load`, the same after loading the series from the database on this request.
+   */
+  source: z.enum(['memory', 'load']),
 });
 export type FeatureVectorDto = z.infer<typeof featureVectorSchema>;

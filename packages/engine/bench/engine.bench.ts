@@ -51,7 +51,6 @@ import path from 'node:path';
 import { featureNames, type DecisionBody, type FeatureName } from '@tradeplane/contracts';
 import { openRepositories } from '@tradeplane/db';
 import {
-  createCacheConnection,
   createLogger,
   createMetricsRegistry,
   createQueueConnection,
@@ -62,7 +61,6 @@ import {
 } from '@tradeplane/platform';
 import {
   BarStore,
-  FeatureCache,
   FeatureService,
   LeakageMonitor,
   loadEngineConfig,
@@ -178,8 +176,6 @@ async function serveBaseline(): Promise<void> {
 
   // The engine's own pieces, wired as engine.ts wires them.
   const repos = openRepositories({ url: processConfig.db.DATABASE_URL, poolMax: 20 });
-  const redisCache = createCacheConnection(redisConfig.REDIS_CACHE_URL);
-  redisCache.on('error', () => undefined);
   const queue = createQueueConnection(redisConfig.REDIS_QUEUE_URL, { enableOfflineQueue: false });
   queue.on('error', () => undefined);
   const bars = new BarStore(
@@ -189,13 +185,8 @@ async function serveBaseline(): Promise<void> {
     },
     Date.now,
   );
-  const cache = new FeatureCache(
-    redisCache,
-    processConfig.featureCache.FEATURE_CACHE_TTL_S,
-    processConfig.featureCache.FEATURE_LRU_MAX,
-  );
   const leakage = new LeakageMonitor(config.LEAKAGE_SAMPLE_RATE, Math.random, () => undefined, Date.now);
-  const features = new FeatureService(bars, cache, leakage);
+  const features = new FeatureService(bars, leakage);
   const risk = new RiskService(
     repositoryRiskUniverse(repos),
     bars,
@@ -295,7 +286,6 @@ async function serveBaseline(): Promise<void> {
       await runtime.stop();
       await kafka.close();
       queue.disconnect();
-      redisCache.disconnect();
       await repos.db.close();
       process.exit(0);
     })();

@@ -1,30 +1,41 @@
 /**
- * npm run bench:features — feature retrieval against the running engine over loopback.
+ * npm run bench:features — feature retrieval, over loopback and in the engine's own classes.
  *
  * Starts what is missing (the local stack, the engine as its own process), makes sure the
- * real market data from ../shared/data (or data/sample) is imported, then measures at
- * concurrency 32:
- *   - cold: first requests for (symbol, asOf) pairs never asked before (computed from bars);
- *   - warm: repeated requests for a fixed working set (served by the in-process LRU);
- *   - baseline: the prototype's way, in the same run and with the same requests — read the
- *     bars up to asOf from PostgreSQL and compute, per request, no cache.
+ * real market data from ../shared/data (or data/sample) is imported, then measures:
+ *   - over HTTP at concurrency 32: `cold`, first requests for (symbol, asOf) pairs never asked
+ *     before (random historical asOf; nothing cached, a read of the in-memory columns once the
+ *     series is loaded); `warm`, repeats over a fixed working set; `baseline`, the prototype's
+ *     way with the same requests — bars up to asOf read from PostgreSQL and computed, per request;
+ *   - server-side, with the engine's BarStore and FeatureService in this process (no network):
+ *     `old_cold`, the old first vector after a new bar — the trading-signals computation over
+ *     the history truncated at the bar (what `featureVectorAt` cost before the incremental
+ *     state); `recompute`, the same on today's one-pass maths; `new_bar`, the 20-stock universe
+ *     replayed from a cut-off one real bar per symbol at a time through `BarStore.append`, timing
+ *     the first vector on each new bar; `historical`, random historical asOf on freshly loaded
+ *     series (no warm-up, no cache).
  * Prints one JSON object on the last line. Stops only what it started.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { openRepositories } from '@tradeplane/db';
 import { runIngestion } from '@tradeplane/marketdata';
 import { generateSecret, sha256Hex } from '@tradeplane/platform';
-import { featureVectorAt } from '@tradeplane/quant';
-import { loadEngineConfig } from '../src';
+import { featureVectorAt, sliceBars, vectorFromSeries } from '@tradeplane/quant';
+import { referenceFeatureSeries } from '@tradeplane/quant/testing';
+import { BarStore, FeatureService, LeakageMonitor, loadEngineConfig } from '../src';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const CONCURRENCY = 32;
 const WARM_REQUESTS = Number(process.env.BENCH_WARM_REQUESTS ?? 40_000);
 const COLD_REQUESTS = Number(process.env.BENCH_COLD_REQUESTS ?? 3_000);
 const BASELINE_REQUESTS = Number(process.env.BENCH_BASELINE_REQUESTS ?? 1_000);
+/** Bars per symbol replayed after the cut-off (20 symbols each). */
+const NEW_BAR_ROUNDS = Number(process.env.BENCH_NEW_BAR_ROUNDS ?? 250);
+const HISTORICAL_REQUESTS = Number(process.env.BENCH_HISTORICAL_REQUESTS ?? 20_000);
+const OLD_COLD_REQUESTS = Number(process.env.BENCH_OLD_COLD_REQUESTS ?? 200);
 const log = (msg: string) => console.error(`[bench:features] ${msg}`);
 
 function percentiles(samples: number[]) {
@@ -66,6 +77,135 @@ async function runLoad<T>(requests: T[], send: (r: T) => Promise<string>) {
     throughput_per_s: Math.round(requests.length / seconds),
     errors,
     sources,
+  };
+}
+
+/** Synchronous timings, in ms, of `count` calls of `run(i)`. */
+function timeEach(count: number, run: (i: number) => void) {
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const t0 = performance.now();
+    run(i);
+    samples.push(performance.now() - t0);
+  }
+  return percentiles(samples);
+}
+
+/** Peak resident set of this process (VmHWM), in MiB. */
+function peakRssMb(): number {
+  const status = readFileSync('/proc/self/status', 'utf8');
+  return Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) / 1024);
+}
+
+/**
+ * The server-side figures, with the engine's classes in this process. The universe's last
+ * NEW_BAR_ROUNDS bars are hidden behind a replay cut-off, then played back one real bar per
+ * symbol per round; after each bar the first vector on it is timed.
+ */
+async function serverSide(repos: ReturnType<typeof openRepositories>, symbols: string[]) {
+  const bars = new BarStore(
+    {
+      findInstrument: (symbol) => repos.instruments.findBySymbol(symbol),
+      loadColumns: (id, timeframe, untilMs) => repos.bars.loadColumns(id, timeframe, untilMs),
+    },
+    Date.now,
+  );
+  const features = new FeatureService(bars, new LeakageMonitor(0, Math.random, () => undefined, Date.now));
+  const full = new Map<string, Awaited<ReturnType<typeof repos.bars.loadColumns>>>();
+  for (const symbol of symbols) {
+    const inst = (await repos.instruments.findBySymbol(symbol))!;
+    const cols = await repos.bars.loadColumns(inst.id, '1d');
+    full.set(symbol, cols);
+    bars.hideAfter(symbol, '1d', cols.ts[cols.ts.length - 1 - NEW_BAR_ROUNDS]!);
+  }
+
+  // Random historical asOf on freshly loaded series: the first read of each builds its state.
+  let seed = 777;
+  const rand = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const loadStarted = performance.now();
+  for (const symbol of symbols) await features.vector(symbol, '1d', Date.now());
+  const loadAndBuildMs = performance.now() - loadStarted;
+  const asOfs = Array.from({ length: HISTORICAL_REQUESTS }, () => {
+    const symbol = symbols[Math.floor(rand() * symbols.length)]!;
+    const ts = bars.peek(symbol, '1d')!.bars.ts;
+    return { symbol, asOf: ts[Math.floor(rand() * ts.length)]! };
+  });
+  const historical = timeEach(asOfs.length, (i) =>
+    features.vectorFromMemory(asOfs[i]!.symbol, '1d', asOfs[i]!.asOf),
+  );
+
+  // New bars: append one real bar to each symbol, then the first vector on it.
+  const samples: number[] = [];
+  const appendSamples: number[] = [];
+  const bothSamples: number[] = [];
+  for (let round = 0; round < NEW_BAR_ROUNDS; round++) {
+    for (const symbol of symbols) {
+      const cols = full.get(symbol)!;
+      const i = cols.ts.length - NEW_BAR_ROUNDS + round;
+      const c = cols.close[i]!;
+      const t0 = performance.now();
+      const outcome = await bars.append(symbol, '1d', {
+        ts: cols.ts[i]!,
+        open: cols.open[i]!,
+        high: cols.high[i]!,
+        low: cols.low[i]!,
+        close: c,
+        volume: cols.volume ? cols.volume[i]! : null,
+      });
+      const t1 = performance.now();
+      if (outcome.status !== 'appended') throw new Error(`${symbol} bar ${i}: ${outcome.status}`);
+      const v = features.vectorFromMemory(symbol, '1d', cols.ts[i]!);
+      const t2 = performance.now();
+      samples.push(t2 - t1);
+      appendSamples.push(t1 - t0);
+      bothSamples.push(t2 - t0);
+      if (!v || v.barTime !== new Date(cols.ts[i]!).toISOString()) throw new Error(`${symbol}: wrong bar`);
+    }
+  }
+  const newBar = percentiles(samples);
+
+  // The old cold path, and today's recomputation, on the same new bars.
+  const picks = Array.from({ length: OLD_COLD_REQUESTS }, () => {
+    const symbol = symbols[Math.floor(rand() * symbols.length)]!;
+    const cols = full.get(symbol)!;
+    return { cols, i: cols.ts.length - 1 - Math.floor(rand() * NEW_BAR_ROUNDS) };
+  });
+  const oldCold = timeEach(picks.length, (k) => {
+    const { cols, i } = picks[k]!;
+    vectorFromSeries(referenceFeatureSeries(sliceBars(cols, i + 1)), i);
+  });
+  const recompute = timeEach(picks.length, (k) => featureVectorAt(picks[k]!.cols, picks[k]!.i));
+
+  const stats = features.stats();
+  const barsHeld = symbols.reduce((n, s) => n + bars.peek(s, '1d')!.bars.ts.length, 0);
+  const ratio = (a: number, b: number) => Math.round((a / b) * 10) / 10;
+  return {
+    server_symbols: symbols.length,
+    server_bars_held: barsHeld,
+    server_load_and_build_ms: Math.round(loadAndBuildMs),
+    old_cold_p50_ms: oldCold.p50_ms,
+    old_cold_p95_ms: oldCold.p95_ms,
+    old_cold_p99_ms: oldCold.p99_ms,
+    recompute_p50_ms: recompute.p50_ms,
+    recompute_p95_ms: recompute.p95_ms,
+    recompute_p99_ms: recompute.p99_ms,
+    new_bar_first_vector_p50_ms: newBar.p50_ms,
+    new_bar_first_vector_p95_ms: newBar.p95_ms,
+    new_bar_first_vector_p99_ms: newBar.p99_ms,
+    // The append itself (BarStore + the feature state's O(1) push, done by the market-data consumer).
+    new_bar_append_p95_ms: percentiles(appendSamples).p95_ms,
+    new_bar_append_and_first_vector_p95_ms: percentiles(bothSamples).p95_ms,
+    new_bar_samples: samples.length,
+    historical_p50_ms: historical.p50_ms,
+    historical_p95_ms: historical.p95_ms,
+    historical_p99_ms: historical.p99_ms,
+    historical_samples: asOfs.length,
+    speedup_new_bar_p95_vs_old_cold: ratio(oldCold.p95_ms, newBar.p95_ms),
+    speedup_historical_p95_vs_old_cold: ratio(oldCold.p95_ms, historical.p95_ms),
+    feature_column_bytes_per_bar: Math.round((stats.columnBytes / barsHeld) * 10) / 10,
+    goal_new_bar_p95_ms: 0.5,
+    goal_historical_p95_ms: 1,
+    bench_peak_rss_mb: peakRssMb(),
   };
 }
 
@@ -207,7 +347,10 @@ async function main() {
 
   const metrics = await fetch(`${engineUrl}/metrics`).then((r) => r.text());
   const rss = Number(/process_resident_memory_bytes(?:\{[^}]*\})? (\d+)/.exec(metrics)?.[1] ?? Number.NaN);
-  const warmHits = (warm.sources.lru ?? 0) + (warm.sources.redis ?? 0);
+  const warmHits = warm.sources.memory ?? 0;
+
+  const universe = readFileSync(files[0]!, 'utf8').slice(0, 4096).split(/\r?\n/)[0]!.split(',').slice(1);
+  const server = await serverSide(repos, universe);
 
   agent.destroy();
   await repos.db.close();
@@ -242,6 +385,7 @@ async function main() {
     engine_rss_mb: Math.round(rss / 1048576),
     engine: engine ? 'started by the benchmark' : 'already running',
     goal_warm_p95_ms: 2,
+    ...server,
   };
   console.log(JSON.stringify(result));
 }

@@ -12,7 +12,7 @@ describe('engine configuration', () => {
       ENGINE_PORT: 7070,
       ENGINE_REGIME_TIMEFRAME: '1d',
     });
-    expect(config.featureCache).toEqual({ FEATURE_CACHE_TTL_S: 300, FEATURE_LRU_MAX: 50_000 });
+    expect(config).not.toHaveProperty('featureCache'); // vectors are read from memory, no cache tier
     expect(config.models.ENGINE_EXECUTION_PROVIDERS).toBe('cuda,cpu');
     expect(config.apiKeys.API_KEY_REFRESH_S).toBe(30);
     expect(config.kafka.DECISION_EVENTS_TOPIC).toBe('decisions');

@@ -23,7 +23,7 @@ export const engineConfigSchema = z.object({
   ENGINE_HOST: z.string().default('127.0.0.1'),
   /** TCP port of the HTTP API. */
   ENGINE_PORT: listenPort.default(7070),
-  /** Fraction (0–1) of computed feature vectors re-checked for lookahead in production. */
+  /** Fraction (0–1) of served feature vectors re-checked for lookahead in production. */
   LEAKAGE_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0.01),
   /** Share of request keys routed to the canary versions while one exists, percent (0–100). */
   ENGINE_CANARY_PERCENT: z.coerce.number().min(0).max(100).default(5),
@@ -39,15 +39,6 @@ export const engineConfigSchema = z.object({
   ENGINE_REGIME_TIMEFRAME: z.enum(['1m', '5m', '1h', '1d']).default('1d'),
 });
 export type EngineConfig = z.infer<typeof engineConfigSchema>;
-
-/** Feature vectors cached in Redis (the engine serves them, the workers' backfill warms them). */
-export const featureCacheConfigSchema = z.object({
-  /** Seconds a feature vector lives in Redis. */
-  FEATURE_CACHE_TTL_S: z.coerce.number().int().min(1).default(300),
-  /** Entries held by the engine's in-process LRU in front of Redis. */
-  FEATURE_LRU_MAX: z.coerce.number().int().min(1).default(50_000),
-});
-export type FeatureCacheConfig = z.infer<typeof featureCacheConfigSchema>;
 
 /** ONNX Runtime sessions (the engine's decisions, the forensics reruns). */
 export const modelRuntimeConfigSchema = z.object({
@@ -85,7 +76,6 @@ export const engineProcessConfigSchema = composeConfig({
   log: logConfigSchema,
   apiKeys: apiKeyAuthConfigSchema,
   engine: engineConfigSchema,
-  featureCache: featureCacheConfigSchema,
   models: modelRuntimeConfigSchema,
   risk: riskConfigSchema,
   events: decisionEventsConfigSchema,

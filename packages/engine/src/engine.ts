@@ -3,7 +3,6 @@ import { channels } from '@tradeplane/contracts';
 import { openRepositories } from '@tradeplane/db';
 import {
   Counter,
-  createCacheConnection,
   createMetricsRegistry,
   createQueueConnection,
   Gauge,
@@ -15,7 +14,7 @@ import {
 import { ApiKeyAuthenticator } from './auth/api-key-auth';
 import type { EngineProcessConfig } from './config';
 import { DECISION_CHANNELS, LEAKAGE_ACTOR, startDecisionRuntime, type DecisionRuntime } from './decision';
-import { BarStore, FeatureCache, FeatureService, LeakageMonitor, type LeakageAlarm } from './features';
+import { BarStore, FeatureService, LeakageMonitor, type LeakageAlarm } from './features';
 import {
   repositoryRiskUniverse,
   riskLimitsFromConfig,
@@ -28,7 +27,6 @@ export interface RunningEngine {
   url: string;
   features: FeatureService;
   leakage: LeakageMonitor;
-  cache: FeatureCache;
   bars: BarStore;
   risk: RiskService;
   /** The decision path: predict's service, the model catalog, the regime table, the halt. */
@@ -36,7 +34,7 @@ export interface RunningEngine {
   stop(): Promise<void>;
 }
 
-const DEGRADED_ONLY = new Set(['redis-cache', 'decision-events']);
+const DEGRADED_ONLY = new Set(['decision-events']);
 
 /** Starts the engine from its parsed configuration (`loadEngineConfig`); `stop()` is idempotent. */
 export async function startEngine(
@@ -52,8 +50,6 @@ export async function startEngine(
     poolMax: dbConfig.DATABASE_POOL_MAX,
     connectTimeoutMs: 2000,
   });
-  const redisCache = createCacheConnection(redisConfig.REDIS_CACHE_URL);
-  redisCache.on('error', () => undefined); // outages are handled per call (FeatureCache)
   const subscriber = createQueueConnection(redisConfig.REDIS_QUEUE_URL, { lazyConnect: false });
   subscriber.on('error', () => undefined);
   const publisher = createQueueConnection(redisConfig.REDIS_QUEUE_URL, { enableOfflineQueue: false });
@@ -72,14 +68,10 @@ export async function startEngine(
   const bars = new BarStore(
     {
       findInstrument: (symbol) => repos.instruments.findBySymbol(symbol),
-      loadColumns: (id, timeframe) => repos.bars.loadColumns(id, timeframe),
+      // The replay cut-off (`untilMs`) must reach the query, or a reload would show hidden bars.
+      loadColumns: (id, timeframe, untilMs) => repos.bars.loadColumns(id, timeframe, untilMs),
     },
     clock,
-  );
-  const cache = new FeatureCache(
-    redisCache,
-    processConfig.featureCache.FEATURE_CACHE_TTL_S,
-    processConfig.featureCache.FEATURE_LRU_MAX,
   );
   const leakage = new LeakageMonitor(
     config.LEAKAGE_SAMPLE_RATE,
@@ -96,7 +88,7 @@ export async function startEngine(
     },
     clock,
   );
-  const features = new FeatureService(bars, cache, leakage);
+  const features = new FeatureService(bars, leakage);
 
   // Pre-trade risk: the model is built in the background from the daily bars (503 until then).
   const risk = new RiskService(
@@ -111,7 +103,7 @@ export async function startEngine(
 
   const served = new Gauge({
     name: 'tp_feature_requests_by_tier',
-    help: 'Feature vectors served, by cache tier',
+    help: 'Feature vectors served: from the in-memory columns, or after loading the series',
     labelNames: ['tier'],
     registers: [metrics],
     collect() {
@@ -120,11 +112,11 @@ export async function startEngine(
   });
   void served;
   new Gauge({
-    name: 'tp_feature_cache_redis_errors',
-    help: 'Redis cache errors since start (each one fell through to computation)',
+    name: 'tp_feature_column_bytes',
+    help: 'Bytes held by the per-bar feature columns of the series in memory',
     registers: [metrics],
     collect() {
-      this.set(cache.stats.redisErrors);
+      this.set(features.stats().columnBytes);
     },
   });
 
@@ -173,10 +165,10 @@ export async function startEngine(
         await repos.db.pool.query('SELECT 1');
         return null;
       }),
-      probe('redis-cache', async () => {
-        if (redisCache.status !== 'ready') throw new Error(`connection ${redisCache.status}`);
-        await redisCache.ping();
-        return `${features.served.lru} lru / ${features.served.redis} redis / ${features.served.compute} computed`;
+      probe('features', async () => {
+        const { builds, barsPushed, columnBytes } = features.stats();
+        const { memory, load } = features.served;
+        return `${memory} from memory / ${load} after a load; ${builds} series built, ${barsPushed} bars pushed, ${columnBytes} B of columns`;
       }),
       probe('feature-leakage', async () => {
         if (leakage.alarms.length > 0)
@@ -188,8 +180,7 @@ export async function startEngine(
       probe('risk-model', async () => risk.health()),
       ...(await runtime.healthComponents()),
     ]);
-    // Degraded, not unhealthy: without the Redis cache features are only slower, and without
-    // Kafka decision events wait in the buffer and the spill.
+    // Degraded, not unhealthy: without Kafka decision events wait in the buffer and the spill.
     const ok = components.every((c) => c.state === 'up' || DEGRADED_ONLY.has(c.name));
     return { ok, components, ...runtime.healthReport() };
   };
@@ -215,7 +206,6 @@ export async function startEngine(
     url,
     features,
     leakage,
-    cache,
     bars,
     risk,
     decision: runtime,
@@ -231,7 +221,6 @@ export async function startEngine(
         await kafka.close();
         subscriber.disconnect();
         publisher.disconnect();
-        redisCache.disconnect();
         await repos.db.close();
         log.info('engine stopped');
       })();

@@ -52,7 +52,7 @@ function vector(symbol: string, asOfMs: number): FeatureVectorDto {
     barTime: new Date(asOfMs - (asOfMs % DAY)).toISOString(),
     asOf: new Date(asOfMs).toISOString(),
     values: symbol === 'NEW' ? WARMING : VALUES,
-    source: 'lru',
+    source: 'memory',
   } as FeatureVectorDto;
 }
 

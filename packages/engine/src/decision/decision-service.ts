@@ -1,8 +1,8 @@
 /**
- * The decision path's shell: features (process LRU, else Redis or computation), the regime
+ * The decision path's shell: features (read from the in-memory columns), the regime
  * row at asOf, the arm for the request key, the models, the risk check on the proposed
  * changes, the decision; after the response, the decision event. Nothing here waits on
- * PostgreSQL or Kafka: the only possible await is a feature vector not yet in the LRU.
+ * PostgreSQL or Kafka: the only possible await is a series not loaded yet (its features then).
  */
 import type { DecisionBody, FeatureVectorDto, ShadowOutcome, Timeframe } from '@tradeplane/contracts';
 import type { Logger } from '@tradeplane/platform';

@@ -1,4 +1,3 @@
 export * from './bar-store';
-export * from './feature-cache';
 export * from './feature-service';
 export * from './leakage-monitor';

@@ -4,6 +4,7 @@ import {
   featureVectorAt,
   type BarColumns,
   type FeatureSeries,
+  type FeatureVector,
 } from '@tradeplane/quant';
 import { describe, expect, it } from 'vitest';
 import type { LoadedSeries } from './bar-store';
@@ -70,7 +71,11 @@ describe('LeakageMonitor', () => {
       () => undefined,
       () => 0,
     );
-    monitor.maybeCheck(loaded(closes), 10, Object.fromEntries(featureNames.map((n) => [n, null])));
+    monitor.maybeCheck(
+      loaded(closes),
+      10,
+      Object.fromEntries(featureNames.map((n) => [n, null])) as FeatureVector,
+    );
     expect(monitor.checked).toBe(0);
   });
 });

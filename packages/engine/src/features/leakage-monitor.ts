@@ -1,7 +1,6 @@
 import { featureNames } from '@tradeplane/contracts';
-import { computeFeatureSeries, type FeatureSeries } from '@tradeplane/quant';
+import { computeFeatureSeries, type FeatureSeries, type FeatureVector } from '@tradeplane/quant';
 import type { LoadedSeries } from './bar-store';
-import type { FeatureValues } from './feature-cache';
 
 export interface LeakageAlarm {
   symbol: string;
@@ -14,15 +13,18 @@ export interface LeakageAlarm {
 }
 
 /**
- * Production lookahead check: for a sample of computed vectors (served from history
- * truncated at the bar), compare with the value at the same bar in the series computed
- * from the full history. A difference means a feature looked ahead: raise an alarm.
- * Runs after the response (setImmediate), never on the request path.
+ * Production lookahead check: for a sample of served vectors (read from the incremental
+ * state, which wrote each bar's values when that bar arrived), compare with the value at the
+ * same bar in the series computed in one batch from the full history as it is at check time
+ * (bars appended since included). A difference means a feature looked ahead or the state
+ * drifted from its bars: raise an alarm. Runs after the response (setImmediate), never on
+ * the request path.
  */
 export class LeakageMonitor {
   checked = 0;
   alarms: LeakageAlarm[] = [];
-  private fullSeries = new WeakMap<LoadedSeries, FeatureSeries>();
+  /** The full-history series per series object, recomputed when its bars changed (an append). */
+  private fullSeries = new WeakMap<LoadedSeries, { version: string; series: FeatureSeries }>();
 
   constructor(
     private readonly sampleRate: number,
@@ -32,17 +34,18 @@ export class LeakageMonitor {
     private readonly compute: (bars: LoadedSeries['bars']) => FeatureSeries = computeFeatureSeries,
   ) {}
 
-  maybeCheck(series: LoadedSeries, index: number, served: FeatureValues): void {
+  maybeCheck(series: LoadedSeries, index: number, served: FeatureVector): void {
     if (this.sampleRate <= 0 || this.random() >= this.sampleRate) return;
     setImmediate(() => this.check(series, index, served));
   }
 
-  check(series: LoadedSeries, index: number, served: FeatureValues): LeakageAlarm[] {
-    let full = this.fullSeries.get(series);
-    if (!full) {
-      full = this.compute(series.bars);
-      this.fullSeries.set(series, full);
+  check(series: LoadedSeries, index: number, served: FeatureVector): LeakageAlarm[] {
+    let cached = this.fullSeries.get(series);
+    if (!cached || cached.version !== series.version) {
+      cached = { version: series.version, series: this.compute(series.bars) };
+      this.fullSeries.set(series, cached);
     }
+    const full = cached.series;
     this.checked++;
     const found: LeakageAlarm[] = [];
     for (const name of featureNames) {

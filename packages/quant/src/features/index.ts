@@ -2,6 +2,7 @@ export { featureNames, type FeatureName, type FeatureSeries, type FeatureVector 
 export { assertValidBars, barCount, sliceBars, type BarColumns } from './bars';
 export { computeFeatureSeries, FEATURE_PARAMS, FEATURE_WARMUP } from './compute';
 export { featureVectorAt, vectorFromSeries } from './vector';
+export { IncrementalFeatures } from './incremental';
 export {
   checkLookahead,
   featureValuesEqual,
