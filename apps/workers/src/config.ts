@@ -16,6 +16,7 @@ import {
 import { trackingConfigSchema } from '@tradeplane/tracking';
 import { z } from 'zod';
 import { forensicsConfigSchema } from './forensics/forensics.config';
+import { marketDataConfigSchema } from './market-data/market-data.config';
 
 /** The BullMQ workers. */
 export const workersConfigSchema = z.object({
@@ -42,6 +43,7 @@ export const workersProcessConfigSchema = composeConfig({
   redis: redisConfigSchema,
   workers: workersConfigSchema,
   featureCache: featureCacheConfigSchema,
+  marketData: marketDataConfigSchema,
 });
 export type WorkersProcessConfig = z.infer<typeof workersProcessConfigSchema>;
 

@@ -25,6 +25,8 @@ import { fitRegimeModel } from './jobs/regime/fit-regime.job';
 import { enqueueRegimeUpdate } from './jobs/regime/regime-update-trigger';
 import { updateRegimeHistory } from './jobs/regime/update-regime.job';
 import { startForensics, type RunningForensics } from './forensics/start-forensics';
+import { BarsStoredSignal } from './market-data/bars-stored';
+import { startBarsPersister, type RunningBarsPersister } from './market-data/start-bars-persister';
 import {
   disposePreparedTrainingThread,
   prepareTrainingThread,
@@ -33,18 +35,24 @@ import {
 } from '@tradeplane/training';
 
 export { loadWorkersConfig, workersProcessConfigSchema, type WorkersProcessConfig } from './config';
+export { BarsStoredSignal, type BarsStored, type BarsStoredListener } from './market-data/bars-stored';
 
 export interface RunningWorkers {
   metricsUrl: string;
   workers: Worker[];
   /** The forensics consumer, when FORENSICS_ENABLED. */
   forensics: RunningForensics | null;
+  /** The bars persister of the market-data topic, when MARKET_DATA_PERSISTER_ENABLED. */
+  barsPersister: RunningBarsPersister | null;
+  /** Fires after each batch of live bars is stored (whether or not the persister runs here). */
+  barsStored: BarsStoredSignal;
   stop(): Promise<void>;
 }
 
 /**
  * Starts the BullMQ workers (data import, feature backfill, regime, training), the forensics
- * consumer of the decisions topic (FORENSICS_ENABLED) and a /metrics endpoint.
+ * consumer of the decisions topic (FORENSICS_ENABLED), the bars persister of the market-data
+ * topic (MARKET_DATA_PERSISTER_ENABLED) and a /metrics endpoint.
  */
 export async function startWorkers(
   processConfig: WorkersProcessConfig,
@@ -200,6 +208,12 @@ export async function startWorkers(
     ? startForensics({ config: processConfig, repos, metrics, log: logger })
     : null;
 
+  // Live bars into `bars`; what waits on the next bar in this process listens to `barsStored`.
+  const barsStored = new BarsStoredSignal();
+  const barsPersister = processConfig.marketData.MARKET_DATA_PERSISTER_ENABLED
+    ? startBarsPersister({ config: processConfig, repos, stored: barsStored, metrics, log: logger })
+    : null;
+
   const metricsServer: Server = createServer(async (req, res) => {
     if (req.url === '/metrics') {
       res.writeHead(200, { 'content-type': metrics.contentType });
@@ -225,10 +239,12 @@ export async function startWorkers(
     metricsUrl,
     workers,
     forensics,
+    barsPersister,
+    barsStored,
     stop() {
       // Stop intake, let in-flight jobs finish, then close connections.
       stopping ??= (async () => {
-        await Promise.all([...workers.map((w) => w.close()), forensics?.stop()]);
+        await Promise.all([...workers.map((w) => w.close()), forensics?.stop(), barsPersister?.stop()]);
         await disposePreparedTrainingThread();
         await regimeUpdates.close();
         await trainingJobs.close();
