@@ -18,6 +18,12 @@ describe('workers configuration', () => {
       WORKERS_TRAINING_CONCURRENCY: 1,
     });
     expect(config.forensics).toMatchObject({ FORENSICS_ENABLED: true, FORENSICS_DLQ_TOPIC: 'decisions.dlq' });
+    expect(config.marketData).toEqual({
+      MARKET_DATA_PERSISTER_ENABLED: true,
+      MARKET_DATA_GROUP_ID: 'tradeplane-bars-persister',
+      MARKET_DATA_DLQ_TOPIC: 'market-data.dlq',
+    });
+    expect(config.kafka.MARKET_DATA_TOPIC).toBe('market-data');
     expect(config.featureCache.FEATURE_CACHE_TTL_S).toBe(300);
     expect(config.models.ENGINE_EXECUTION_PROVIDERS).toBe('cuda,cpu');
     expect(config.kafka.DECISION_EVENTS_TOPIC).toBe('decisions');
@@ -27,6 +33,9 @@ describe('workers configuration', () => {
   it('names the variable of a bad value', () => {
     expect(() => loadWorkersConfig({ FORENSICS_ENABLED: 'yes' })).toThrow(ConfigError);
     expect(() => loadWorkersConfig({ FORENSICS_ENABLED: 'yes' })).toThrow(/FORENSICS_ENABLED/);
+    expect(() => loadWorkersConfig({ MARKET_DATA_PERSISTER_ENABLED: '1' })).toThrow(
+      /MARKET_DATA_PERSISTER_ENABLED/,
+    );
     expect(() => loadForensicsConfig({ FORENSICS_MODEL_SETS: '0' })).toThrow(/FORENSICS_MODEL_SETS/);
   });
 
