@@ -16,6 +16,8 @@ export const testEnv: Record<string, string> = {
   // Workers started by tests must not join the shared forensics group on `decisions` (they
   // would take partitions from a running dev stack); the forensics tests start their own.
   FORENSICS_ENABLED: 'false',
+  // Likewise the bars persister's group on `market-data`: the tests that need it start their own.
+  MARKET_DATA_PERSISTER_ENABLED: 'false',
 };
 
 export function stack(action: 'up' | 'down', component: 'postgres' | 'redis' | 'kafka'): void {

@@ -44,6 +44,8 @@ export async function startHostilePlatform(
       ADMIN_EMAIL: ADMIN.email,
       ADMIN_PASSWORD: ADMIN.password,
       ENGINE_API_KEY: GATEWAY_KEY,
+      // A topic of its own (never created): no bar of another test or of a dev stack comes in.
+      MARKET_DATA_TOPIC: `market-data-hostile-${mode}-${Date.now()}`,
       ...extraEnv,
     });
     if (mode === 'production') {

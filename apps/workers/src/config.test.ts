@@ -20,6 +20,12 @@ describe('workers configuration', () => {
       WORKERS_TRAINING_CONCURRENCY: 1,
     });
     expect(config.forensics).toMatchObject({ FORENSICS_ENABLED: true, FORENSICS_DLQ_TOPIC: 'decisions.dlq' });
+    expect(config.marketData).toEqual({
+      MARKET_DATA_PERSISTER_ENABLED: true,
+      MARKET_DATA_GROUP_ID: 'tradeplane-bars-persister',
+      MARKET_DATA_DLQ_TOPIC: 'market-data.dlq',
+    });
+    expect(config.kafka.MARKET_DATA_TOPIC).toBe('market-data');
     expect(config.models.ENGINE_EXECUTION_PROVIDERS).toBe('cuda,cpu');
     expect(config.kafka.DECISION_EVENTS_TOPIC).toBe('decisions');
     expect(loadForensicsConfig({}).forensics.FORENSICS_METRICS_PORT).toBe(9465);
@@ -37,6 +43,9 @@ describe('workers configuration', () => {
   it('names the variable of a bad value', () => {
     expect(() => loadWorkersConfig({ FORENSICS_ENABLED: 'yes' })).toThrow(ConfigError);
     expect(() => loadWorkersConfig({ FORENSICS_ENABLED: 'yes' })).toThrow(/FORENSICS_ENABLED/);
+    expect(() => loadWorkersConfig({ MARKET_DATA_PERSISTER_ENABLED: '1' })).toThrow(
+      /MARKET_DATA_PERSISTER_ENABLED/,
+    );
     expect(() => loadForensicsConfig({ FORENSICS_MODEL_SETS: '0' })).toThrow(/FORENSICS_MODEL_SETS/);
     expect(() => loadOutcomesConfig({ OUTCOME_COST_BPS: '-1' })).toThrow(/OUTCOME_COST_BPS/);
   });

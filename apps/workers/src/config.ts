@@ -18,6 +18,7 @@ import { trackingConfigSchema } from '@tradeplane/tracking';
 import { z } from 'zod';
 import { forensicsConfigSchema } from './forensics/forensics.config';
 import { outcomesConfigSchema } from './outcomes/outcomes.config';
+import { marketDataConfigSchema } from './market-data/market-data.config';
 
 /** The BullMQ workers. */
 export const workersConfigSchema = z.object({
@@ -52,6 +53,7 @@ export const workersProcessConfigSchema = composeConfig({
   ...forensicsPieces,
   ...outcomesPieces,
   workers: workersConfigSchema,
+  marketData: marketDataConfigSchema,
 });
 export type WorkersProcessConfig = z.infer<typeof workersProcessConfigSchema>;
 

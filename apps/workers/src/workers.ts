@@ -26,6 +26,7 @@ import { updateRegimeHistory } from './jobs/regime/update-regime.job';
 import { startForensics, type RunningForensics } from './forensics/start-forensics';
 import { BarsStoredSignal } from './market-data/bars-stored';
 import { startOutcomes, type RunningOutcomes } from './outcomes/start-outcomes';
+import { startBarsPersister, type RunningBarsPersister } from './market-data/start-bars-persister';
 import {
   disposePreparedTrainingThread,
   prepareTrainingThread,
@@ -34,6 +35,7 @@ import {
 } from '@tradeplane/training';
 
 export { loadWorkersConfig, workersProcessConfigSchema, type WorkersProcessConfig } from './config';
+export { BarsStoredSignal, type BarsStored, type BarsStoredListener } from './market-data/bars-stored';
 
 export interface RunningWorkers {
   metricsUrl: string;
@@ -42,13 +44,17 @@ export interface RunningWorkers {
   forensics: RunningForensics | null;
   /** The outcome ledger's consumer, when OUTCOMES_ENABLED. */
   outcomes: RunningOutcomes | null;
+  /** The bars persister of the market-data topic, when MARKET_DATA_PERSISTER_ENABLED. */
+  barsPersister: RunningBarsPersister | null;
+  /** Fires after each batch of live bars is stored (whether or not the persister runs here). */
+  barsStored: BarsStoredSignal;
   stop(): Promise<void>;
 }
 
 /**
  * Starts the BullMQ workers (data import, feature backfill, regime, training), the forensics
- * and outcome-ledger consumers of the decisions topic (FORENSICS_ENABLED, OUTCOMES_ENABLED) and
- * a /metrics endpoint.
+ * and outcome-ledger consumers of the decisions topic (FORENSICS_ENABLED, OUTCOMES_ENABLED), the
+ * bars persister of the market-data topic (MARKET_DATA_PERSISTER_ENABLED) and a /metrics endpoint.
  */
 export async function startWorkers(
   processConfig: WorkersProcessConfig,
@@ -199,10 +205,14 @@ export async function startWorkers(
   const forensics = processConfig.forensics.FORENSICS_ENABLED
     ? startForensics({ config: processConfig, repos, metrics, log: logger })
     : null;
-  // Stored bars nudge the ledger to resolve the outcomes waiting for them.
+  // Live bars into `bars`; stored bars nudge the ledger to resolve the outcomes waiting for them.
   const barsStored = new BarsStoredSignal();
   const outcomes = processConfig.outcomes.OUTCOMES_ENABLED
     ? startOutcomes({ config: processConfig, repos, redis: publisher, barsStored, metrics, log: logger })
+    : null;
+
+  const barsPersister = processConfig.marketData.MARKET_DATA_PERSISTER_ENABLED
+    ? startBarsPersister({ config: processConfig, repos, stored: barsStored, metrics, log: logger })
     : null;
 
   const metricsServer: Server = createServer(async (req, res) => {
@@ -231,10 +241,17 @@ export async function startWorkers(
     workers,
     forensics,
     outcomes,
+    barsPersister,
+    barsStored,
     stop() {
       // Stop intake, let in-flight jobs finish, then close connections.
       stopping ??= (async () => {
-        await Promise.all([...workers.map((w) => w.close()), forensics?.stop(), outcomes?.stop()]);
+        await Promise.all([
+          ...workers.map((w) => w.close()),
+          forensics?.stop(),
+          outcomes?.stop(),
+          barsPersister?.stop(),
+        ]);
         await disposePreparedTrainingThread();
         await regimeUpdates.close();
         await trainingJobs.close();

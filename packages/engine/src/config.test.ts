@@ -17,6 +17,8 @@ describe('engine configuration', () => {
     expect(config.apiKeys.API_KEY_REFRESH_S).toBe(30);
     expect(config.kafka.DECISION_EVENTS_TOPIC).toBe('decisions');
     expect(config.events.DECISION_EVENTS_BUFFER).toBe(10_000);
+    expect(config.kafka.MARKET_DATA_TOPIC).toBe('market-data');
+    expect(config.marketData).toEqual({ ENGINE_BARS_BATCH_MAX: 1_000 });
     expect(config.risk).toMatchObject({
       RISK_MAX_CONCENTRATION: 0.25,
       RISK_SYMBOL_LIMITS: {},
@@ -42,6 +44,7 @@ describe('engine configuration', () => {
       /RISK_SYMBOL_LIMITS: 'SPY' is not SYMBOL:limit/,
     );
     expect(() => loadEngineConfig({ API_KEY_REFRESH_S: '0' })).toThrow(/API_KEY_REFRESH_S/);
+    expect(() => loadEngineConfig({ ENGINE_INSTANCE_ID: 'a b' })).toThrow(/ENGINE_INSTANCE_ID/);
   });
 
   it('redacts the database and Redis URLs in what it logs', () => {

@@ -69,6 +69,22 @@ export const decisionEventsConfigSchema = z.object({
 });
 export type DecisionEventsConfig = z.infer<typeof decisionEventsConfigSchema>;
 
+/** Live bars: POST /api/v1/bars and the engine's consumer of MARKET_DATA_TOPIC. */
+export const marketDataConfigSchema = z.object({
+  /** Most bars in one POST /api/v1/bars (a batch is checked whole before any bar is applied). */
+  ENGINE_BARS_BATCH_MAX: z.coerce.number().int().min(1).max(10_000).default(1_000),
+  /**
+   * This engine's name in its Kafka consumer group `<KAFKA_CLIENT_ID>-engine-<id>` on
+   * MARKET_DATA_TOPIC: every engine replica reads every bar, so each needs its own group.
+   * Default: the port the HTTP API is bound to (unique per host).
+   */
+  ENGINE_INSTANCE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must match ^[A-Za-z0-9._-]{1,64}$')
+    .optional(),
+});
+export type MarketDataConfig = z.infer<typeof marketDataConfigSchema>;
+
 export const engineProcessConfigSchema = composeConfig({
   db: dbConfigSchema,
   redis: redisConfigSchema,
@@ -80,6 +96,7 @@ export const engineProcessConfigSchema = composeConfig({
   risk: riskConfigSchema,
   events: decisionEventsConfigSchema,
   tracking: trackingConfigSchema,
+  marketData: marketDataConfigSchema,
 });
 export type EngineProcessConfig = z.infer<typeof engineProcessConfigSchema>;
 

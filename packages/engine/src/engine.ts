@@ -8,12 +8,19 @@ import {
   Gauge,
   KafkaAdapter,
   probe,
+  retryJoin,
   scoped,
   type Logger,
 } from '@tradeplane/platform';
 import { ApiKeyAuthenticator } from './auth/api-key-auth';
 import type { EngineProcessConfig } from './config';
-import { DECISION_CHANNELS, LEAKAGE_ACTOR, startDecisionRuntime, type DecisionRuntime } from './decision';
+import {
+  DECISION_CHANNELS,
+  LEAKAGE_ACTOR,
+  openDecisionEvents,
+  startDecisionRuntime,
+  type DecisionRuntime,
+} from './decision';
 import { BarStore, FeatureService, LeakageMonitor, type LeakageAlarm } from './features';
 import {
   repositoryRiskUniverse,
@@ -21,6 +28,7 @@ import {
   riskModelOptionsFromConfig,
   RiskService,
 } from './risk';
+import { BarIngest, MarketDataConsumer, ReplayRegistry } from './market-data';
 import { createEngineServer } from './server';
 
 export interface RunningEngine {
@@ -31,10 +39,12 @@ export interface RunningEngine {
   risk: RiskService;
   /** The decision path: predict's service, the model catalog, the regime table, the halt. */
   decision: DecisionRuntime;
+  /** Live bars: the consumer of the market-data topic and the replay cut-offs. */
+  marketData: { consumer: MarketDataConsumer; replays: ReplayRegistry };
   stop(): Promise<void>;
 }
 
-const DEGRADED_ONLY = new Set(['decision-events']);
+const DEGRADED_ONLY = new Set(['decision-events', 'market-data']);
 
 /** Starts the engine from its parsed configuration (`loadEngineConfig`); `stop()` is idempotent. */
 export async function startEngine(
@@ -156,6 +166,32 @@ export async function startEngine(
   started.decision = runtime;
   for (const [channel, message] of early.splice(0)) runtime.onMessage(channel, message);
 
+  // Live bars: published like decision events (buffer, then spill file events-<topic>.jsonl).
+  const marketDataEvents = await openDecisionEvents(
+    kafka,
+    kafkaConfig.MARKET_DATA_TOPIC,
+    processConfig.events,
+    metrics,
+    scoped(logger, 'market-data'),
+  );
+  const replays = new ReplayRegistry(
+    bars,
+    { symbol: config.ENGINE_REGIME_SYMBOL.toUpperCase(), timeframe: config.ENGINE_REGIME_TIMEFRAME },
+    clock,
+    (symbol, timeframe) => {
+      if (timeframe === '1d') risk.scheduleRefresh();
+      runtime.onBarsUpdated(symbol, timeframe);
+    },
+  );
+  const ingest = new BarIngest({ bars, events: marketDataEvents.publisher, replays, clock });
+  const marketDataConsumer = new MarketDataConsumer({
+    kafka,
+    bars,
+    topic: kafkaConfig.MARKET_DATA_TOPIC,
+    metrics,
+    log: scoped(logger, 'market-data'),
+  });
+
   const auth = new ApiKeyAuthenticator(() => repos.apiKeys.active());
   await auth.start(processConfig.apiKeys.API_KEY_REFRESH_S * 1000);
 
@@ -179,8 +215,24 @@ export async function startEngine(
       }),
       probe('risk-model', async () => risk.health()),
       ...(await runtime.healthComponents()),
+      probe('market-data', async () => {
+        const st = marketDataEvents.publisher.stats();
+        const c = marketDataConsumer.stats;
+        const detail =
+          `published ${st.sent} sent, ${st.unsent} unsent (${st.spilled} spilled); ` +
+          `consumed ${c.appended} appended, ${c.duplicate} duplicate, ${c.out_of_order} out of order, ` +
+          `${c.unknown_symbol} unknown symbol, ${c.malformed} malformed; ` +
+          `store ${bars.appendStats.appended} appended, ${bars.appendStats.duplicate} duplicate, ${bars.appendStats.outOfOrder} out of order`;
+        if (!marketDataConsumer.joined)
+          throw new Error(`not joined to ${kafkaConfig.MARKET_DATA_TOPIC} yet; ${detail}`);
+        if (st.unsent > 0 && st.oldestUnsentAgeMs > 10_000)
+          throw new Error(
+            `Kafka has not acknowledged for ${Math.round(st.oldestUnsentAgeMs / 1000)} s; ${detail}`,
+          );
+        return marketDataEvents.spoolNote ? `${detail}; ${marketDataEvents.spoolNote}` : detail;
+      }),
     ]);
-    // Degraded, not unhealthy: without Kafka decision events wait in the buffer and the spill.
+    // Degraded, not unhealthy: without Kafka decision events and bars wait in the buffer and the spill.
     const ok = components.every((c) => c.state === 'up' || DEGRADED_ONLY.has(c.name));
     return { ok, components, ...runtime.healthReport() };
   };
@@ -194,12 +246,21 @@ export async function startEngine(
     logger: log,
     risk,
     predict: { decisions: runtime.service, halts: runtime.halts, clock },
+    bars: { ingest, maxBatch: processConfig.marketData.ENGINE_BARS_BATCH_MAX, clock },
+    replays: { replays, clock },
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(config.ENGINE_PORT, config.ENGINE_HOST, resolve));
   const address = server.address() as AddressInfo;
   const url = `http://${config.ENGINE_HOST}:${address.port}`;
   log.info({ url }, 'engine listening');
+  // Joined in the background (retried until Kafka answers), so the engine serves meanwhile.
+  const instance = processConfig.marketData.ENGINE_INSTANCE_ID ?? String(address.port);
+  const joining = retryJoin(
+    () => marketDataConsumer.start(`${kafkaConfig.KAFKA_CLIENT_ID}-engine-${instance}`),
+    log,
+    `the ${kafkaConfig.MARKET_DATA_TOPIC} topic`,
+  );
 
   let stopping: Promise<void> | undefined;
   return {
@@ -209,6 +270,7 @@ export async function startEngine(
     bars,
     risk,
     decision: runtime,
+    marketData: { consumer: marketDataConsumer, replays },
     stop() {
       stopping ??= (async () => {
         auth.stop();
@@ -217,6 +279,9 @@ export async function startEngine(
           server.close(() => resolve());
           server.closeIdleConnections();
         });
+        await joining.stop();
+        await marketDataConsumer.stop();
+        await marketDataEvents.close(); // flushes bars to Kafka (or the spill)
         await runtime.stop(); // flushes decision events to Kafka (or the spill)
         await kafka.close();
         subscriber.disconnect();

@@ -10,3 +10,4 @@ export * from './decision';
 export * from './catalog';
 export * from './regime';
 export * from './trading';
+export * from './market-data';

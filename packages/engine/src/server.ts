@@ -13,6 +13,16 @@ import { ApiKeyAuthenticator } from './auth/api-key-auth';
 import { handlePredict, PREDICT_PATH, type PredictDeps } from './decision';
 import { NoDataError, UnknownSymbolError, type FeatureService } from './features';
 import { decodeSegment, ParameterError, parseSymbol, parseTime, parseTimeframe } from './http/params';
+import {
+  BARS_PATH,
+  handleBars,
+  handleReplay,
+  handleStartReplay,
+  REPLAY_PATH,
+  REPLAYS_PATH,
+  type BarsDeps,
+  type ReplaysDeps,
+} from './market-data';
 import { handleRiskCheck, RISK_CHECK_PATH, type RiskService } from './risk';
 
 export interface EngineServerDeps {
@@ -24,12 +34,14 @@ export interface EngineServerDeps {
   logger: Logger;
   risk: RiskService;
   predict: PredictDeps;
+  bars: BarsDeps;
+  replays: ReplaysDeps;
 }
 
 const FEATURES = /^\/api\/v1\/features\/([^/]+)\/([^/]+)(\/series)?\/?$/;
 
 /** 405 with the methods the route takes in `Allow`. */
-function methodNotAllowed(res: ServerResponse, allow: 'GET' | 'POST'): number {
+function methodNotAllowed(res: ServerResponse, allow: 'GET' | 'POST' | 'GET, DELETE'): number {
   res.setHeader('allow', allow);
   return sendError(res, 'METHOD_NOT_ALLOWED', `use ${allow}`);
 }
@@ -151,6 +163,27 @@ export function createEngineServer(deps: EngineServerDeps): Server {
       const refused = await keyRefusal(req, res);
       if (refused !== null) return ['risk_check', refused];
       return ['risk_check', await handleRiskCheck(req, res, deps.risk)];
+    }
+    // Live bars and market replays: src/market-data.
+    if (path === BARS_PATH) {
+      if (req.method !== 'POST') return ['bars', methodNotAllowed(res, 'POST')];
+      const refused = await keyRefusal(req, res);
+      if (refused !== null) return ['bars', refused];
+      return ['bars', await handleBars(req, res, deps.bars)];
+    }
+    if (path === REPLAYS_PATH) {
+      if (req.method !== 'POST') return ['replays', methodNotAllowed(res, 'POST')];
+      const refused = await keyRefusal(req, res);
+      if (refused !== null) return ['replays', refused];
+      return ['replays', await handleStartReplay(req, res, deps.replays)];
+    }
+    const replay = REPLAY_PATH.exec(path);
+    if (replay) {
+      if (req.method !== 'GET' && req.method !== 'DELETE')
+        return ['replay', methodNotAllowed(res, 'GET, DELETE')];
+      const refused = await keyRefusal(req, res);
+      if (refused !== null) return ['replay', refused];
+      return ['replay', handleReplay(req.method, replay[1]!, res, deps.replays)];
     }
     const match = FEATURES.exec(path);
     if (!match) return ['unknown', noRoute(res, req.method, path)];

@@ -8,6 +8,7 @@ import { gatewayLeakCases } from './gateway-leaks';
 import { graphqlCostCases } from './graphql-cost';
 import { graphqlStringCases } from './graphql-strings';
 import { graphqlTransportCases } from './graphql-transport';
+import { marketDataCases } from './market-data';
 import { oddBytesCases } from './odd-bytes';
 import { protocolEdgeCases } from './protocol-edges';
 import { throttlingCases } from './throttling';
@@ -24,4 +25,5 @@ export function registerHostileCases(target: () => HostileTarget): void {
   oddBytesCases(target);
   protocolEdgeCases(target);
   engineLeakCases(target);
+  marketDataCases(target);
 }

@@ -129,6 +129,62 @@ export class BarsRepository {
     return { inserted: Number(r?.inserted ?? 0), updated: Number(r?.updated ?? 0) };
   }
 
+  /**
+   * Live bars of one series, oldest first, stored without ever overwriting: a bar after the
+   * series' newest stored bar is inserted; one at a stored bar's time with the same values is
+   * a duplicate (nothing changes: a redelivery, a replayed bar); anything else at or before
+   * the newest stored bar is late and refused. One round trip via UNNEST; every CTE sees the
+   * table as it was before the insert, so duplicates are counted against stored rows only.
+   * `lastTs` is the series' newest bar afterwards (epoch ms; null for an empty series).
+   */
+  async insertNew(
+    instrumentId: number,
+    timeframe: string,
+    bars: BarColumns,
+  ): Promise<{ inserted: number; duplicates: number; late: number; lastTs: number | null }> {
+    const n = bars.ts.length;
+    const volume = bars.volume ? Array.from(bars.volume, nullIfNaN) : new Array<null>(n).fill(null);
+    const { rows } = await this.pool.query<{ inserted: string; duplicates: string; last_ts: number | null }>(
+      `WITH input AS (
+         SELECT to_timestamp(ts_ms / 1000.0) AS ts, open, high, low, close, volume
+         FROM unnest($3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[])
+           AS t(ts_ms, open, high, low, close, volume)
+       ), newest AS (
+         SELECT max(ts) AS ts FROM bars WHERE instrument_id = $1 AND timeframe = $2
+       ), inserted AS (
+         INSERT INTO bars (instrument_id, timeframe, ts, open, high, low, close, volume)
+         SELECT $1, $2, i.ts, i.open, i.high, i.low, i.close, i.volume
+           FROM input i CROSS JOIN newest n
+          WHERE n.ts IS NULL OR i.ts > n.ts
+         ON CONFLICT (instrument_id, timeframe, ts) DO NOTHING
+         RETURNING ts
+       ), duplicates AS (
+         SELECT count(*) AS n FROM input i
+           JOIN bars b ON b.instrument_id = $1 AND b.timeframe = $2 AND b.ts = i.ts
+          WHERE (b.open, b.high, b.low, b.close, b.volume)
+                IS NOT DISTINCT FROM (i.open, i.high, i.low, i.close, i.volume)
+       )
+       SELECT (SELECT count(*) FROM inserted) AS inserted,
+              (SELECT n FROM duplicates) AS duplicates,
+              (extract(epoch FROM greatest((SELECT ts FROM newest), (SELECT max(ts) FROM inserted))) * 1000)::float8
+                AS last_ts`,
+      [
+        instrumentId,
+        timeframe,
+        Array.from(bars.ts),
+        Array.from(bars.open),
+        Array.from(bars.high),
+        Array.from(bars.low),
+        Array.from(bars.close),
+        volume,
+      ],
+    );
+    const r = rows[0];
+    const inserted = Number(r?.inserted ?? 0);
+    const duplicates = Number(r?.duplicates ?? 0);
+    return { inserted, duplicates, late: n - inserted - duplicates, lastTs: r?.last_ts ?? null };
+  }
+
   /** Whole series (optionally up to `untilMs` inclusive) as typed arrays, oldest first. */
   async loadColumns(instrumentId: number, timeframe: string, untilMs?: number): Promise<BarColumns> {
     const { rows } = await this.pool.query<{

@@ -1,8 +1,6 @@
 import { timeframeSchema, type Timeframe } from '@tradeplane/contracts';
 import { z } from 'zod';
-import { ParameterError, parseBody, parseTime } from '../http/params';
-
-const SYMBOL = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
+import { ParameterError, parseBody, parseTime, SYMBOL_PATTERN } from '../http/params';
 /** Symbols per decision: a basket, not a universe scan (each costs four model runs). */
 export const MAX_SYMBOLS = 50;
 /** Same unit guard as the risk check: beyond ±10× equity a weight is a unit mistake. */
@@ -11,7 +9,7 @@ const MAX_ABS_WEIGHT = 10;
 /** A portfolio (book) id: the outcome ledger's grouping key for realized results. */
 const PORTFOLIO_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 
-const symbol = z.string().regex(SYMBOL, `must match ${SYMBOL.source}`);
+const symbol = z.string().regex(SYMBOL_PATTERN, `must match ${SYMBOL_PATTERN.source}`);
 const weight = z
   .number()
   .refine(Number.isFinite, 'must be a finite number')

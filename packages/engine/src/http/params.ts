@@ -27,11 +27,13 @@ export function decodeSegment(field: string, raw: string): string {
   }
 }
 
-const SYMBOL = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
+/** The one symbol rule of the engine's API: path segments and body fields alike. */
+export const SYMBOL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
 
 /** A decoded symbol segment, upper-cased. */
 export function parseSymbol(symbol: string): string {
-  if (!SYMBOL.test(symbol)) throw new ParameterError('symbol', `symbol must match ${SYMBOL.source}`);
+  if (!SYMBOL_PATTERN.test(symbol))
+    throw new ParameterError('symbol', `symbol must match ${SYMBOL_PATTERN.source}`);
   return symbol.toUpperCase();
 }
 

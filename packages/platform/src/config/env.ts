@@ -78,6 +78,8 @@ export const kafkaConfigSchema = z.object({
   KAFKA_CLIENT_ID: z.string().default('tradeplane'),
   /** Topic of decision events: the engine publishes, the gateway mirrors, forensics explains. */
   DECISION_EVENTS_TOPIC: z.string().min(1).default('decisions'),
+  /** Topic of closed bars (key = symbol): the engine publishes and appends, the workers store them. */
+  MARKET_DATA_TOPIC: z.string().min(1).default('market-data'),
 });
 export type KafkaConfig = z.infer<typeof kafkaConfigSchema>;
 

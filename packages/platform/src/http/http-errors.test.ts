@@ -12,10 +12,11 @@ describe('the HTTP status table', () => {
 
   it('answers bad input 400, unknown things 404, too many requests 429, outages 503 and the unknown 500', () => {
     const byStatus = (status: number) => httpErrorCodes.filter((c) => HTTP_STATUS[c] === status).sort();
-    expect(byStatus(400)).toEqual(['BAD_REQUEST', 'INVALID_PARAMETER']);
+    expect(byStatus(400)).toEqual(['BAD_REQUEST', 'INVALID_PARAMETER', 'STALE_BAR']);
     expect(byStatus(401)).toEqual(['UNAUTHENTICATED']);
     expect(byStatus(404)).toEqual(['NOT_FOUND', 'NO_DATA', 'UNKNOWN_SYMBOL']);
     expect(byStatus(405)).toEqual(['METHOD_NOT_ALLOWED']);
+    expect(byStatus(409)).toEqual(['CONFLICT']);
     expect(byStatus(413)).toEqual(['PAYLOAD_TOO_LARGE']);
     expect(byStatus(429)).toEqual(['RATE_LIMITED']);
     expect(byStatus(503)).toEqual(['HALTED', 'UNAVAILABLE', 'UPSTREAM_UNAVAILABLE']);

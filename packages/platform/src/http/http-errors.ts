@@ -14,6 +14,8 @@ export const httpErrorCodes = [
   'UNKNOWN_SYMBOL',
   'NO_DATA',
   'NOT_FOUND',
+  'STALE_BAR',
+  'CONFLICT',
   'METHOD_NOT_ALLOWED',
   'RATE_LIMITED',
   'UNSUPPORTED_MEDIA_TYPE',
@@ -33,6 +35,10 @@ export const HTTP_STATUS: Readonly<Record<HttpErrorCode, number>> = {
   UNKNOWN_SYMBOL: 404,
   NO_DATA: 404,
   NOT_FOUND: 404,
+  /** A bar older than its series' last bar, or at a stored bar's time with other values. */
+  STALE_BAR: 400,
+  /** The request clashes with state held by another (an overlapping market replay). */
+  CONFLICT: 409,
   METHOD_NOT_ALLOWED: 405,
   /** An API key over its rate limit; sent with Retry-After. */
   RATE_LIMITED: 429,
