@@ -54,7 +54,7 @@ describe('regimeDisruption', () => {
 
 describe('portfolioDisruption', () => {
   it('is ½ Σ|Δw| + ½|Δcash| per bar, split into transition and other bars', () => {
-    const path = [
+    const path: Record<string, number>[] = [
       { A: 0.5, B: 0.5 }, // fully invested
       { A: 0.2, B: 0.5 }, // sold 0.3 of A into cash: ½(0.3) + ½(0.3) = 0.3
       { B: 0.7 }, //         A 0.2 → 0, B +0.2: ½(0.4) + ½(0) = 0.2
