@@ -72,7 +72,8 @@ export const decisionBody = z.object({
   regime: regimeProbabilities,
   /**
    * Where `regime` came from: the stored regime model's version and the benchmark bar the
-   * forward filter reached at asOf; `model: null` and a `note` when the uniform 1/3 was used.
+   * (smoothed) forward filter reached at asOf; `model: null` and a `note` when the uniform 1/3
+   * was used.
    */
   regimeSource: z
     .object({
@@ -80,6 +81,11 @@ export const decisionBody = z.object({
       symbol: z.string(),
       barTime: z.string().nullable(),
       note: z.string().nullable(),
+      /**
+       * `regime` is the forward filter smoothed by a causal EMA of this half-life (bars, stored
+       * with the model); absent with the uniform fallback and on decisions made before smoothing.
+       */
+      halfLife: z.number().positive().optional(),
     })
     .optional(),
   confidence: z.number(),

@@ -13,6 +13,13 @@ describe('job payloads', () => {
     expect(featureBackfillPayload.safeParse({ symbols: ['SPY'], timeframe: '2d' }).success).toBe(false);
     expect(regimeFitPayload.safeParse({ symbol: 'SPY', timeframe: '1w' }).success).toBe(false);
     expect(regimeFitPayload.parse({ symbol: 'SPY' }).timeframe).toBe('1d');
+    expect(regimeFitPayload.parse({ symbol: 'SPY', smoothingHalfLife: 5 }).smoothingHalfLife).toBe(5);
+    expect(regimeFitPayload.parse({ symbol: 'SPY' }).smoothingHalfLife).toBeUndefined();
+    for (const bad of [0, -2, 1000, Number.NaN]) {
+      const r = regimeFitPayload.safeParse({ symbol: 'SPY', smoothingHalfLife: bad });
+      expect(r.success && 'parsed').toBe(false);
+      if (!r.success) expect(r.error.issues[0]!.path).toEqual(['smoothingHalfLife']);
+    }
     expect(regimeUpdatePayload.safeParse({ symbol: 'SPY', timeframe: '' }).success).toBe(false);
   });
 

@@ -27,6 +27,11 @@ export const regimeFitPayload = z.object({
     .min(0)
     .max(2 ** 31 - 1)
     .default(42),
+  /**
+   * Half-life in bars of the causal EMA the engine applies to the filtered probabilities,
+   * stored with the model; absent: the disruption measure's default (10 bars).
+   */
+  smoothingHalfLife: z.number().positive().max(260).optional(),
 });
 export type RegimeFitPayload = z.infer<typeof regimeFitPayload>;
 

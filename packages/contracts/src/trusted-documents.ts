@@ -201,9 +201,9 @@ export const TRUSTED_DOCUMENTS: ReadonlyArray<{ name: string; sha256: string; qu
   },
   {
     name: 'features/regimes/operations.ts REGIME_HISTORY',
-    sha256: '6b69449878fa51b02540635df2b5193dd25b5a113fd012a0057c052c63fae04d',
+    sha256: '595bfb54c6fd39ca94fd6589fc0e6154dd1a67f235d9a56c105954c3e4ba9bf9',
     query:
-      'query RegimeHistory($symbol: String!) {\n  regimeHistory(symbol: $symbol) {\n    model {\n      version seed logLikelihood\n      states { label mean variance }\n      transition trainedFrom trainedTo createdAt\n    }\n    points { time bull bear sideways regime }\n    transitions { time from to }\n    disruption { transitions hardSwitch blended blendedSmoothed smoothingHalfLife }\n  }\n}',
+      'query RegimeHistory($symbol: String!) {\n  regimeHistory(symbol: $symbol) {\n    model {\n      version seed logLikelihood\n      states { label mean variance }\n      transition trainedFrom trainedTo createdAt smoothingHalfLife\n    }\n    points { time bull bear sideways regime }\n    transitions { time from to }\n    disruption { transitions hardSwitch blended blendedSmoothed smoothingHalfLife }\n  }\n}',
   },
   {
     name: 'features/risk/operations.ts RISK_REPORT',

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { channels, decisionEvent, predictResponse, type TradingStatus } from '@tradeplane/contracts';
 import type { Repositories } from '@tradeplane/db';
 import { createLogger, createQueueConnection, KafkaAdapter, type ConsumedEvent } from '@tradeplane/platform';
-import { featureVectorAt, forwardFilter, regimeObservations, regimeProbabilities } from '@tradeplane/quant';
+import {
+  featureVectorAt,
+  forwardFilter,
+  regimeObservations,
+  regimeProbabilities,
+  smoothRegimeProbabilities,
+} from '@tradeplane/quant';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HAND_SET_HMM, HAND_SET_HMM_LABELS, storeHandSetRegimeModel } from '../../../test/regime-fixture';
 import { testEnv } from '../../../test/stack';
@@ -232,10 +238,13 @@ describe('regime probabilities', () => {
       symbol: 'SPY',
       barTime: new Date(all.ts[i]!).toISOString(),
       note: null,
+      halfLife: 10,
     });
-    // Filtering only the bars up to asOf gives the same probabilities (the filter is causal).
+    // The served regime is the filter smoothed by the default half-life (the fixture stores
+    // none); filtering and smoothing only the bars up to asOf gives the same (both are causal).
     const prefix = regimeObservations(all.close.subarray(0, i + 1), 20).obs;
-    const expected = regimeProbabilities(forwardFilter(prefix, params), [...labels]).at(-1)!;
+    const filtered = regimeProbabilities(forwardFilter(prefix, params), [...labels]);
+    const expected = smoothRegimeProbabilities(filtered, 10).at(-1)!;
     expect(d.regime.bull).toBeCloseTo(expected.bull, 10);
     expect(d.regime.bear).toBeCloseTo(expected.bear, 10);
     expect(d.regime.sideways).toBeCloseTo(expected.sideways, 10);

@@ -105,7 +105,8 @@ export interface DecisionParts {
   timeframe: string;
   asOfMs: number;
   regime: RegimePoint;
-  regimeModel: { model: string | null; symbol: string };
+  /** The regime table's source: model version, benchmark, smoothing half-life. */
+  regimeModel: { model: string | null; symbol: string; halfLife: number | null };
   arm: ArmModels;
   scored: readonly ScoredTarget[];
   risk: PreTradeResult;
@@ -145,12 +146,7 @@ export function assembleDecision(p: DecisionParts): DecisionBody {
     timeframe: p.timeframe,
     asOf: new Date(p.asOfMs).toISOString(),
     regime: { bull: p.regime.bull, bear: p.regime.bear, sideways: p.regime.sideways },
-    regimeSource: {
-      model: p.regime.barTime === null ? null : p.regimeModel.model,
-      symbol: p.regimeModel.symbol,
-      barTime: p.regime.barTime,
-      note: p.regime.note,
-    },
+    regimeSource: regimeSource(p.regime, p.regimeModel),
     confidence: targets.length > 0 ? confidence / targets.length : 0,
     targets,
     risk: {
@@ -171,6 +167,21 @@ export function assembleDecision(p: DecisionParts): DecisionBody {
     models: { arm: p.arm.arm, versions: p.arm.versions, labels: p.arm.labels },
     timings: p.timings,
   };
+}
+
+/** Where the regime input came from; `halfLife` only when the model's smoothed row was served. */
+function regimeSource(
+  regime: RegimePoint,
+  source: DecisionParts['regimeModel'],
+): NonNullable<DecisionBody['regimeSource']> {
+  const fromModel = regime.barTime !== null && source.model !== null;
+  const base = {
+    model: fromModel ? source.model : null,
+    symbol: source.symbol,
+    barTime: regime.barTime,
+    note: regime.note,
+  };
+  return fromModel && source.halfLife !== null ? { ...base, halfLife: source.halfLife } : base;
 }
 
 /** What the shadow set would have proposed (after the response; never acted on). */

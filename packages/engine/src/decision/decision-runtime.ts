@@ -44,7 +44,7 @@ export const DECISION_CHANNELS = [channels.tradingState, channels.modelStageChan
 export interface DecisionRuntimeDeps {
   repos: Repositories;
   features: FeatureService;
-  bars: Pick<BarStore, 'get'>;
+  bars: Pick<BarStore, 'get' | 'onAppend'>;
   risk: RiskService;
   /** Queue-instance connection for publishing the trading state. */
   redis: Redis;
@@ -62,7 +62,7 @@ export interface DecisionRuntime {
   regime: RegimeService;
   /** A message on one of DECISION_CHANNELS. */
   onMessage(channel: string, message: string): void;
-  /** An import announced bars (the regime table follows the benchmark series). */
+  /** An import (or a replay cut-off) changed bars: the regime table follows the benchmark series. */
   onBarsUpdated(symbol: string | undefined, timeframe: string | undefined): void;
   healthComponents(): Promise<ComponentHealth[]>;
   /** Extra /healthz fields: the active models and their execution provider, the trading state. */
@@ -120,6 +120,8 @@ export async function startDecisionRuntime(deps: DecisionRuntimeDeps): Promise<D
     log,
   );
   await regime.refresh();
+  // A live benchmark bar advances the regime table before the next decision reads it.
+  deps.bars.onAppend((series, index) => regime.onBarAppended(series, index));
 
   const sessions = { executionProviders: parseExecutionProviders(config.models.ENGINE_EXECUTION_PROVIDERS) };
   const models = new ModelCatalog(

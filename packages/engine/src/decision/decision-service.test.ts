@@ -18,6 +18,7 @@ import {
   specialistNames,
 } from '@tradeplane/models';
 import { dailyReturnsTable } from '../risk';
+import { counterfactualProposals } from './counterfactual';
 import { DecisionMetrics } from './decision-metrics';
 import { DecisionService, RiskUnavailableError, type Decided } from './decision-service';
 import { predictResponseJson } from './decision-wire';
@@ -101,7 +102,65 @@ function invalidWeightsSet(): ModelSet {
   );
 }
 
-function setup(active: Partial<ActiveModels> = {}, options: { risk?: boolean; canaryPercent?: number } = {}) {
+/** A meta-controller that leans on momentum in a bull regime and on defence in a bear one. */
+function regimeSensitiveSet(): ModelSet {
+  const params = equalWeightMetaParams(specialistNames);
+  params.regimeWeights = [
+    [3, 0, 0],
+    [0, 0, 3],
+    [0, 3, 0],
+  ];
+  const bytes = encodeOnnxModel({ graph: metaControllerGraph(params) });
+  const models = bootstrapModelSetInput(bootstrapModelSet());
+  return ModelSet.create(
+    { ...models, metaController: { name: 'meta-controller', version: 7, label: 'regime', bytes } },
+    sessions,
+  );
+}
+
+/** A regime table over synthetic SPY bars up to NOW with a hand-set model: a non-uniform regime. */
+function syntheticRegimeTable(): RegimeTable {
+  let seed = 11;
+  const noise = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32 - 0.5) * 0.02;
+  const close = new Float64Array(120);
+  close[0] = 100;
+  for (let t = 1; t < 120; t++) close[t] = close[t - 1]! * (1.002 + noise());
+  const bars: BarColumns = {
+    ts: Float64Array.from({ length: 120 }, (_, t) => NOW - (120 - t) * DAY),
+    open: close,
+    high: close,
+    low: close,
+    close,
+    volume: null,
+  };
+  const params = {
+    pi: [1 / 3, 1 / 3, 1 / 3],
+    transition: [
+      [0.9, 0.05, 0.05],
+      [0.05, 0.9, 0.05],
+      [0.05, 0.05, 0.9],
+    ],
+    means: [
+      [0.002, 0.006],
+      [-0.003, 0.02],
+      [0, 0.009],
+    ],
+    vars: [
+      [1e-4, 1e-5],
+      [4e-4, 1e-4],
+      [1e-4, 1e-5],
+    ],
+    labels: ['bull', 'bear', 'sideways'],
+    volWindow: 20,
+    smoothingHalfLife: 5,
+  };
+  return RegimeTable.fromModel({ version: 'm-synthetic', symbol: 'SPY', timeframe: '1d', params }, bars);
+}
+
+function setup(
+  active: Partial<ActiveModels> = {},
+  options: { risk?: boolean; canaryPercent?: number; regime?: RegimeTable } = {},
+) {
   const registry = createMetricsRegistry('test');
   const published: Array<{ key: string; value: string | object }> = [];
   const production = arm('production', ModelSet.create(bootstrapModelSetInput(), sessions), 1);
@@ -118,7 +177,9 @@ function setup(active: Partial<ActiveModels> = {}, options: { risk?: boolean; ca
       vectorFromMemory: (symbol, _tf, asOf) => (symbol === 'COLD' ? undefined : vector(symbol, asOf)),
       vector: async (symbol, _tf, asOf) => vector(symbol, asOf),
     },
-    regime: { table: RegimeTable.uniform('SPY', '1d', 'no regime model is stored for SPY 1d') },
+    regime: {
+      table: options.regime ?? RegimeTable.uniform('SPY', '1d', 'no regime model is stored for SPY 1d'),
+    },
     models: { active: models },
     risk: {
       snapshot: options.risk === false ? null : { model: riskModel(), info: {} as never },
@@ -239,5 +300,50 @@ describe('DecisionService', () => {
     expect(decision.targets.map((t) => t.symbol)).toEqual(['COLD', 'SPY']);
     const noRisk = setup({}, { risk: false }).service;
     await expect(noRisk.decide(request({ symbol: 'SPY' }), 0)).rejects.toBeInstanceOf(RiskUnavailableError);
+  });
+
+  it('serves the smoothed regime and says so: regimeSource carries the stored half-life', async () => {
+    const table = syntheticRegimeTable();
+    const { service } = setup({}, { regime: table });
+    const { decision } = await service.decide(request({ symbol: 'SPY' }), 0);
+    const served = table.at(Date.parse('2020-06-01T20:00:00Z'));
+    expect(decision.regime).toEqual({ bull: served.bull, bear: served.bear, sideways: served.sideways });
+    expect(decision.regimeSource).toEqual({
+      model: 'm-synthetic',
+      symbol: 'SPY',
+      barTime: served.barTime,
+      note: null,
+      halfLife: 5,
+    });
+    expect(decisionBody.safeParse(decision).success).toBe(true);
+  });
+});
+
+describe('counterfactualProposals', () => {
+  const set = regimeSensitiveSet();
+  const table = syntheticRegimeTable();
+
+  it('with the decision’s own regime reproduces every proposedWeight exactly; another regime moves them', async () => {
+    const { service } = setup({ production: arm('production', set, 7) }, { regime: table });
+    const { decision } = await service.decide(
+      request({ symbols: ['SPY', 'AAPL', 'NEW'], portfolio: { SPY: 0.05, NEW: 0.1, XOM: 0.2 } }),
+      0,
+    );
+    expect(decision.regime.bull).not.toBeCloseTo(1 / 3, 3);
+    const own = counterfactualProposals(set, decision, decision.regime, 0.25);
+    expect(own).toEqual(Object.fromEntries(decision.targets.map((t) => [t.symbol, t.proposedWeight])));
+
+    const variants = table.variantsAt(Date.parse(decision.asOf));
+    const bull = counterfactualProposals(set, decision, { bull: 1, bear: 0, sideways: 0 }, 0.25);
+    const bear = counterfactualProposals(set, decision, { bull: 0, bear: 1, sideways: 0 }, 0.25);
+    expect(bull.SPY).not.toBeCloseTo(bear.SPY!, 6);
+    // A target still warming up keeps its current weight under any regime.
+    expect(bull.NEW).toBe(0.1);
+    expect(bear.NEW).toBe(0.1);
+    expect(Object.keys(counterfactualProposals(set, decision, variants.hard, 0.25))).toEqual([
+      'SPY',
+      'AAPL',
+      'NEW',
+    ]);
   });
 });

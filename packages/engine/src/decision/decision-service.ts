@@ -94,7 +94,7 @@ export class DecisionService {
       timeframe: request.timeframe,
       asOfMs: request.asOfMs,
       regime: point,
-      regimeModel: { model: regime.source.model, symbol: regime.source.symbol },
+      regimeModel: regime.source,
       arm,
       scored,
       risk,

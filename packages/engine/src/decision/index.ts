@@ -11,6 +11,7 @@ export {
   type ScoredTarget,
   type TargetFeatures,
 } from './decision-builder';
+export { counterfactualProposals } from './counterfactual';
 export { decisionEventsOptions, openDecisionEvents, type DecisionEvents } from './decision-events';
 export { DecisionMetrics } from './decision-metrics';
 export {

@@ -48,6 +48,19 @@ describe('forward filter', () => {
     expect(filter.costPerBar).toEqual({ states: 2, dims: 1, multiplyAdds: 4 + 6, exp: 2, log: 2 });
   });
 
+  it('continues from a filtered distribution (after) exactly as the uninterrupted filter', () => {
+    const obs = [[0.3], [2.9], [40], [-40], [1.5]];
+    const batch = forwardFilter(obs, p);
+    const resumed = createRegimeFilter(p, { after: batch[2]! });
+    const rest = obs.slice(3).map((o) => resumed.update(o));
+    rest.forEach((r, i) => {
+      expect(r[0]).toBeCloseTo(batch[3 + i]![0]!, 14);
+      expect(r[1]).toBeCloseTo(batch[3 + i]![1]!, 14);
+    });
+    expect(() => createRegimeFilter(p, { after: [1, 0], prior: [1, 0] })).toThrow(/not both/);
+    expect(() => createRegimeFilter(p, { after: [1] })).toThrow(/after has length 1/);
+  });
+
   it('handles a prior with zeros and outlying observations without NaN', () => {
     const f = createRegimeFilter(p, { prior: [1, 0] });
     expect(Array.from(f.update([1e3]))).toEqual([1, 0]);

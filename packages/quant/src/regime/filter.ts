@@ -34,6 +34,12 @@ export interface RegimeFilter {
 export interface RegimeFilterOptions {
   /** Distribution of the state before the first observation's emission (default params.pi). */
   prior?: ArrayLike<number>;
+  /**
+   * Continue a filter: the filtered distribution of the bar before the first observation (e.g.
+   * a stored last point); the prior is its one-step prediction p̂_j = Σ_i after_i a_ij. Not
+   * with `prior`.
+   */
+  after?: ArrayLike<number>;
 }
 
 /**
@@ -44,7 +50,9 @@ export interface RegimeFilterOptions {
 export function createRegimeFilter(params: HmmParams, options: RegimeFilterOptions = {}): RegimeFilter {
   const m = compileParams(params);
   const { K, D, A } = m;
-  const prior = Float64Array.from(options.prior ?? m.pi);
+  if (options.prior && options.after)
+    throw new RangeError('createRegimeFilter: give prior or after, not both');
+  const prior = Float64Array.from(options.after ? predictNext(options.after, A, K) : (options.prior ?? m.pi));
   if (prior.length !== K)
     throw new RangeError(`createRegimeFilter: prior has length ${prior.length}, not ${K}`);
   let s = 0;
@@ -102,6 +110,18 @@ export function createRegimeFilter(params: HmmParams, options: RegimeFilterOptio
     },
     costPerBar: { states: K, dims: D, multiplyAdds: K * K + 3 * K * D, exp: K, log: K },
   };
+}
+
+function predictNext(after: ArrayLike<number>, A: Float64Array, K: number): Float64Array {
+  if (after.length !== K)
+    throw new RangeError(`createRegimeFilter: after has length ${after.length}, not ${K}`);
+  const out = new Float64Array(K);
+  for (let j = 0; j < K; j++) {
+    let s = 0;
+    for (let i = 0; i < K; i++) s += after[i]! * A[i * K + j]!;
+    out[j] = s;
+  }
+  return out;
 }
 
 /** P(s_t = k | obs[0..t]) for every t: `createRegimeFilter(params).update` over `obs` in order. */

@@ -26,6 +26,13 @@ export interface FittedRegimeState {
   var: number[];
 }
 
+/** The label with the highest probability; ties go to the first in REGIME_LABELS order. */
+export function mostLikelyRegime(p: Readonly<RegimeProbabilities>): RegimeLabel {
+  let best: RegimeLabel = REGIME_LABELS[0];
+  for (const l of REGIME_LABELS) if (p[l] > p[best]) best = l;
+  return best;
+}
+
 /**
  * Names each state from the mean μ and variance σ² of its return dimension (`returnDim`,
  * default 0 = the log return of `regimeObservations`):

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeFeatureSeries } from '../features';
 import { loadSpy } from '../features/testing/real-data';
-import { regimeObservations } from './observations';
+import { createRegimeObservationStream, regimeObservations } from './observations';
 
 describe('regimeObservations', () => {
   it('is [log return, sample sd of the last volWindow log returns], from index volWindow', () => {
@@ -32,6 +32,17 @@ describe('regimeObservations', () => {
     }
     const prefix = regimeObservations(close.subarray(0, 3000));
     prefix.obs.forEach((o, i) => expect(o).toEqual(full.obs[i]));
+  });
+
+  it('streamed one close at a time equals the batch exactly (a ring of the last volWindow returns)', () => {
+    const { close } = loadSpy().bars;
+    const { obs } = regimeObservations(close, 20);
+    const stream = createRegimeObservationStream(20);
+    const streamed = Array.from(close, (c) => stream.push(c));
+    expect(streamed.slice(0, 20).every((o) => o === null)).toBe(true);
+    expect(streamed.slice(20)).toEqual(obs);
+    expect(() => createRegimeObservationStream(1)).toThrow(RangeError);
+    expect(() => stream.push(Number.NaN)).toThrow(/not finite/);
   });
 
   it('rejects bad closes and windows', () => {

@@ -1,6 +1,12 @@
 import { channels, type RegimeChange } from '@tradeplane/contracts';
 import type { RegimeModel } from '@tradeplane/db';
-import { fittedStates, regimeDisruption, type HmmParams, type RegimeLabel } from '@tradeplane/quant';
+import {
+  DEFAULT_SMOOTHING_HALF_LIFE,
+  fittedStates,
+  regimeDisruption,
+  type HmmParams,
+  type RegimeLabel,
+} from '@tradeplane/quant';
 import { withFilter } from 'graphql-subscriptions';
 import { requireRole, requireUser } from '../../auth/roles';
 import { badInput } from '../../errors/graphql-errors';
@@ -8,7 +14,7 @@ import { timeArg, timeframeArg } from '../arguments';
 import type { DateTimeArgument } from '../scalars';
 import type { GatewayContext } from '../../context';
 
-type StoredParams = HmmParams & { labels: RegimeLabel[] };
+type StoredParams = HmmParams & { labels: RegimeLabel[]; smoothingHalfLife?: number };
 
 /** The stored model as the schema shows it: states ordered bull, bear, sideways; transition in that order. */
 export function presentModel(model: RegimeModel) {
@@ -26,6 +32,8 @@ export function presentModel(model: RegimeModel) {
     trainedFrom: model.trainedFrom,
     trainedTo: model.trainedTo,
     createdAt: model.createdAt,
+    // Models stored before the half-life was kept are served with the default.
+    smoothingHalfLife: params.smoothingHalfLife ?? DEFAULT_SMOOTHING_HALF_LIFE,
   };
 }
 
@@ -84,9 +92,10 @@ export const regimeResolvers = {
           transitions.push({ time: points[i]!.time, from: points[i - 1]!.regime, to: points[i]!.regime });
         }
       }
-      const d = regimeDisruption(points);
+      const presented = presentModel(model);
+      const d = regimeDisruption(points, undefined, { smoothingHalfLife: presented.smoothingHalfLife });
       return {
-        model: presentModel(model),
+        model: presented,
         points,
         transitions,
         disruption: {
@@ -102,7 +111,7 @@ export const regimeResolvers = {
   Mutation: {
     async fitRegimeModel(
       _: unknown,
-      args: { symbol: string; timeframe: string; seed: number },
+      args: { symbol: string; timeframe: string; seed: number; smoothingHalfLife?: number | null },
       ctx: GatewayContext,
     ) {
       const user = requireRole(ctx, ['quant', 'admin']);
@@ -112,12 +121,20 @@ export const regimeResolvers = {
         throw badInput('symbol', `unknown symbol: ${symbol}`);
       if (!Number.isInteger(args.seed) || args.seed < 0)
         throw badInput('seed', 'seed must be a non-negative integer');
-      const jobId = await ctx.regimeQueue.enqueue({ symbol, timeframe, seed: args.seed });
+      const halfLife = args.smoothingHalfLife ?? undefined;
+      if (halfLife !== undefined && !(halfLife > 0 && halfLife <= 260))
+        throw badInput('smoothingHalfLife', 'smoothingHalfLife must be > 0 and ≤ 260 bars');
+      const jobId = await ctx.regimeQueue.enqueue({
+        symbol,
+        timeframe,
+        seed: args.seed,
+        ...(halfLife === undefined ? {} : { smoothingHalfLife: halfLife }),
+      });
       await ctx.repos.audit.append({
         actor: `user:${user.id}`,
         action: 'regime.fit',
         target: jobId,
-        details: { symbol, seed: args.seed },
+        details: { symbol, seed: args.seed, smoothingHalfLife: halfLife ?? null },
       });
       return jobId;
     },

@@ -119,6 +119,14 @@ export function ModelCard({ model }: { model: RegimeModel }) {
           </dd>
         </div>
         <div>
+          <dt title="The engine serves the filtered probabilities smoothed by a causal EMA of this half-life">
+            Smoothing half-life
+          </dt>
+          <dd className="mono" data-testid="regime-smoothing-half-life">
+            {model.smoothingHalfLife.toLocaleString('en-US', { maximumFractionDigits: 2 })} bars
+          </dd>
+        </div>
+        <div>
           <dt>Created</dt>
           <dd className="mono">{formatTimestamp(model.createdAt)}</dd>
         </div>

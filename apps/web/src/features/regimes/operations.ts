@@ -18,6 +18,8 @@ export interface RegimeModel {
   trainedFrom: string;
   trainedTo: string;
   createdAt: string;
+  /** Half-life in bars of the causal EMA the engine serves over the filtered probabilities. */
+  smoothingHalfLife: number;
 }
 
 export interface RegimePoint {
@@ -71,7 +73,7 @@ export const REGIME_HISTORY = operation<{ regimeHistory: RegimeHistory | null },
     model {
       version seed logLikelihood
       states { label mean variance }
-      transition trainedFrom trainedTo createdAt
+      transition trainedFrom trainedTo createdAt smoothingHalfLife
     }
     points { time bull bear sideways regime }
     transitions { time from to }

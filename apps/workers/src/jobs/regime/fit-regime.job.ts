@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RegimeChange, RegimeFitPayload } from '@tradeplane/contracts';
 import type { Repositories } from '@tradeplane/db';
-import { detectRegimes, regimeDisruption } from '@tradeplane/quant';
+import { DEFAULT_SMOOTHING_HALF_LIFE, detectRegimes, regimeDisruption } from '@tradeplane/quant';
 import type { TrackingClient } from '@tradeplane/tracking';
 import { toHistoryColumns, type StoredRegimeParams } from './regime-model';
 
@@ -17,8 +17,8 @@ export interface RegimeJobDeps {
 }
 
 /**
- * Fits a regime model on all bars of the series, stores it with its filtered probability
- * history, and announces a regime change when the latest regime differs from the previous
+ * Fits a regime model on all bars of the series, stores it (with the smoothing half-life the
+ * engine will serve) and its filtered probability history, and announces a regime change when the latest regime differs from the previous
  * model's. A retry after a crash creates a new version; nothing is half-written (one transaction).
  */
 export async function fitRegimeModel(payload: RegimeFitPayload, deps: RegimeJobDeps) {
@@ -40,6 +40,7 @@ export async function fitRegimeModel(payload: RegimeFitPayload, deps: RegimeJobD
       states: 3,
       restarts: RESTARTS,
       volWindow: VOL_WINDOW,
+      smoothingHalfLife: halfLifeOf(payload),
       bars: bars.ts.length,
       trainedFrom: new Date(bars.ts[0]!).toISOString().slice(0, 10),
       trainedTo: new Date(bars.ts[bars.ts.length - 1]!).toISOString().slice(0, 10),
@@ -55,6 +56,9 @@ export async function fitRegimeModel(payload: RegimeFitPayload, deps: RegimeJobD
     throw err;
   }
 }
+
+/** The half-life stored with the model: the payload's, else the disruption measure's default. */
+const halfLifeOf = (payload: RegimeFitPayload) => payload.smoothingHalfLife ?? DEFAULT_SMOOTHING_HALF_LIFE;
 
 type Bars = Awaited<ReturnType<Repositories['bars']['loadColumns']>>;
 
@@ -73,6 +77,7 @@ async function fitAndStore(payload: RegimeFitPayload, deps: RegimeJobDeps, bars:
     ...detection.fit.params,
     labels: detection.labels,
     volWindow: VOL_WINDOW,
+    smoothingHalfLife: halfLifeOf(payload),
   };
   await deps.repos.regimes.createModel(
     {
@@ -114,11 +119,12 @@ async function fitAndStore(payload: RegimeFitPayload, deps: RegimeJobDeps, bars:
       iterations: detection.fit.iterations,
       points: n,
       latest: last.regime,
+      smoothingHalfLife: halfLifeOf(payload),
     },
     params,
     emHistory: detection.fit.history,
     converged: detection.fit.converged,
-    disruption: regimeDisruption(probabilities),
+    disruption: regimeDisruption(probabilities, undefined, { smoothingHalfLife: halfLifeOf(payload) }),
   };
 }
 

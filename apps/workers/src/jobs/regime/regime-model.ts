@@ -1,15 +1,12 @@
 import type { RegimeHistoryColumns, RegimeLabel } from '@tradeplane/db';
-import type { HmmParams, RegimeProbabilities } from '@tradeplane/quant';
+import { mostLikelyRegime, type HmmParams, type RegimeProbabilities } from '@tradeplane/quant';
 
-/** What a stored regime model keeps in `params` (enough to run the filter again). */
+/** What a stored regime model keeps in `params` (enough to run the filter and smoothing again). */
 export interface StoredRegimeParams extends HmmParams {
   labels: RegimeLabel[];
   volWindow: number;
-}
-
-export function mostLikely(p: RegimeProbabilities): RegimeLabel {
-  if (p.bull >= p.bear && p.bull >= p.sideways) return 'bull';
-  return p.bear >= p.sideways ? 'bear' : 'sideways';
+  /** Half-life (bars) of the smoothing the engine serves; absent on models stored before it (default). */
+  smoothingHalfLife?: number;
 }
 
 /** Rows of labelled probabilities at the given bar times, as repository columns. */
@@ -22,6 +19,6 @@ export function toHistoryColumns(
     bull: Float64Array.from(rows, (r) => r.bull),
     bear: Float64Array.from(rows, (r) => r.bear),
     sideways: Float64Array.from(rows, (r) => r.sideways),
-    regime: rows.map(mostLikely),
+    regime: rows.map(mostLikelyRegime),
   };
 }

@@ -21,12 +21,8 @@ export async function updateRegimeHistory(payload: RegimeUpdatePayload, deps: Re
   const start = obs.findIndex((_, i) => bars.ts[firstIndex + i]! > last.ts);
   if (start < 0) return { appended: 0 };
 
-  // One-step prediction from the last stored filtered distribution: prior_j = Σ_i p_i A_ij.
-  const lastByState = params.labels.map((label) => last[label]);
-  const prior = params.labels.map((_, j) =>
-    lastByState.reduce((s, p, i) => s + p * params.transition[i]![j]!, 0),
-  );
-  const filter = createRegimeFilter(params, { prior });
+  // Continue from the last stored filtered distribution (per state, from its label's row).
+  const filter = createRegimeFilter(params, { after: params.labels.map((label) => last[label]) });
   const filtered = obs.slice(start).map((ob) => Float64Array.from(filter.update(ob)));
   const rows = regimeProbabilities(filtered, params.labels);
   const history = toHistoryColumns(bars.ts.subarray(firstIndex + start), rows);
