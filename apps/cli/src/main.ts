@@ -1,6 +1,7 @@
 #!/usr/bin/env -S npx tsx
 import { Command, CommanderError } from 'commander';
 import { registerDataImport } from './commands/data-import.command';
+import { registerOutcomes } from './commands/outcomes.command';
 import { CliInputError } from './commands/price-file';
 import { registerQuant } from './commands/quant.command';
 import { registerTraining } from './commands/training.command';
@@ -17,7 +18,7 @@ try {
 
 const program = new Command('tradeplane')
   .description(
-    'Tradeplane command line: import market data, risk and regime maths, users and API keys.\nConfiguration comes from the environment (see .env.example).',
+    'Tradeplane command line: import market data, risk and regime maths, users and API keys, decision outcomes.\nConfiguration comes from the environment (see .env.example).',
   )
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
@@ -26,6 +27,7 @@ registerDataImport(program.command('data').description('Market data'), config);
 registerUsers(program, config);
 registerQuant(program, config);
 registerTraining(program, config);
+registerOutcomes(program, config);
 
 try {
   await program.parseAsync(process.argv);
