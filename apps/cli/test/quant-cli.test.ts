@@ -90,6 +90,33 @@ describe('tradeplane risk / regime (exact interface, real data)', { timeout: 60_
     expect(out.blended).toBeLessThan(out.hardSwitch);
   });
 
+  it('regime disruption --half-life sets the smoothed blend’s EMA; the default is quant’s', async () => {
+    const args = ['regime', 'disruption', '--prices', path.join(daily, 'spy_prices.csv'), '--column', 'SPY'];
+    const [fast, usual] = await Promise.all([
+      tradeplane(...args, '--half-life', '2.5', '--json'),
+      tradeplane(...args, '--json'),
+    ]);
+    const f = JSON.parse(fast.stdout);
+    const u = JSON.parse(usual.stdout);
+    expect(f.smoothingHalfLife).toBe(2.5);
+    expect(u.smoothingHalfLife).toBe(10);
+    expect(f.blended).toBe(u.blended);
+    expect(f.blendedSmoothed).not.toBe(u.blendedSmoothed);
+  });
+
+  it('--half-life outside (0, 260] is refused before any work, naming the option', async () => {
+    const prices = path.join(daily, 'spy_prices.csv');
+    const cases = await Promise.all(
+      ['0', '261', 'abc', ''].map((h) =>
+        tradeplane('regime', 'disruption', '--prices', prices, '--column', 'SPY', '--half-life', h),
+      ),
+    );
+    for (const c of cases) {
+      expect(c.code).not.toBe(0);
+      expect(c.stderr).toMatch(/--half-life <bars>.*> 0 and ≤ 260/);
+    }
+  });
+
   it('risk var accepts the weights printed by risk hrp', async () => {
     const hrp = await tradeplane('risk', 'hrp', '--prices', path.join(daily, 'stock_prices.csv'), '--json');
     const weightsFile = path.join(tmp, 'weights.json');

@@ -1,11 +1,15 @@
 import { readFileSync } from 'node:fs';
+import { regimeFitPayload } from '@tradeplane/contracts';
 import {
   checkLimits,
+  DEFAULT_REGIME_ALLOCATION,
+  DEFAULT_SMOOTHING_HALF_LIFE,
   detectRegimes,
   hrp,
   portfolioVar,
   regimeDisruption,
   simpleReturns,
+  smoothRegimeProbabilities,
   type LinkageMethod,
 } from '@tradeplane/quant';
 import { openRepositories } from '@tradeplane/db';
@@ -41,6 +45,18 @@ function parseSeed(value: string): number {
   if (!Number.isInteger(seed) || seed < 0) throw new InvalidArgumentError('must be a non-negative integer');
   return seed;
 }
+
+/** Bars; the job payload's own schema decides (positive, at most 260), so CLI and workers agree. */
+function parseHalfLife(value: string): number {
+  const parsed = regimeFitPayload.shape.smoothingHalfLife.safeParse(
+    value.trim() === '' ? NaN : Number(value),
+  );
+  if (!parsed.success || parsed.data === undefined)
+    throw new InvalidArgumentError('must be a number of bars > 0 and ≤ 260, e.g. 10');
+  return parsed.data;
+}
+
+const HALF_LIFE_HELP = 'half-life in bars of the causal EMA of the regime probabilities (> 0, ≤ 260)';
 
 function readWeights(file: string, columns: string[]): Record<string, number> {
   let parsed: unknown;
@@ -128,10 +144,17 @@ export function registerQuant(program: Command, config: CliConfig): void {
     .requiredOption('--prices <csv>', 'wide close-price CSV, e.g. ../shared/data/daily/spy_prices.csv')
     .requiredOption('--column <name>', 'the column (symbol) to model, e.g. SPY')
     .option('--seed <n>', 'random seed of the restarts (deterministic)', parseSeed, 42)
+    .option(
+      '--half-life <bars>',
+      `${HALF_LIFE_HELP}; the smoothed latest row is what the engine serves`,
+      parseHalfLife,
+      DEFAULT_SMOOTHING_HALF_LIFE,
+    )
     .option('--json', 'one JSON document on stdout')
-    .action((opts: { prices: string; column: string; seed: number; json?: boolean }) => {
+    .action((opts: { prices: string; column: string; seed: number; halfLife: number; json?: boolean }) => {
       const { dates, closes } = closeSeries(readPriceFile(opts.prices), opts.column, MIN_REGIME_ROWS);
       const d = detectRegimes(closes, { dates, seed: opts.seed });
+      const smoothed = smoothRegimeProbabilities(d.probabilities, opts.halfLife).at(-1)!;
       // Transition matrix re-ordered like `states` (bull, bear, sideways).
       const order = d.states.map((s) => s.state);
       const transition = order.map((i) => order.map((j) => d.fit.params.transition[i]![j]!));
@@ -145,6 +168,8 @@ export function registerQuant(program: Command, config: CliConfig): void {
           bear: p.bear,
           sideways: p.sideways,
         })),
+        smoothingHalfLife: opts.halfLife,
+        latestSmoothed: { bull: smoothed.bull, bear: smoothed.bear, sideways: smoothed.sideways },
       };
       print(out, !!opts.json, () => {
         const last = out.probabilities.at(-1)!;
@@ -155,6 +180,7 @@ export function registerQuant(program: Command, config: CliConfig): void {
               `  ${s.label.padEnd(9)} mean return ${s.mean[0]!.toExponential(2)}  vol ${s.mean[1]!.toExponential(2)}`,
           ),
           `latest ${last.date}: bull ${pct(last.bull)}  bear ${pct(last.bear)}  sideways ${pct(last.sideways)}`,
+          `  smoothed (half-life ${opts.halfLife}): bull ${pct(smoothed.bull)}  bear ${pct(smoothed.bear)}  sideways ${pct(smoothed.sideways)}`,
         ].join('\n');
       });
     });
@@ -167,10 +193,22 @@ export function registerQuant(program: Command, config: CliConfig): void {
     .requiredOption('--prices <csv>', 'wide close-price CSV')
     .requiredOption('--column <name>', 'the column (symbol) to model')
     .option('--seed <n>', 'random seed of the restarts', parseSeed, 42)
+    .option(
+      '--half-life <bars>',
+      `${HALF_LIFE_HELP}, behind the smoothed blend`,
+      parseHalfLife,
+      DEFAULT_SMOOTHING_HALF_LIFE,
+    )
     .option('--json', 'one JSON document on stdout')
-    .action((opts: { prices: string; column: string; seed: number; json?: boolean }) => {
+    .action((opts: { prices: string; column: string; seed: number; halfLife: number; json?: boolean }) => {
       const { dates, closes } = closeSeries(readPriceFile(opts.prices), opts.column, MIN_REGIME_ROWS);
-      const d = regimeDisruption(detectRegimes(closes, { dates, seed: opts.seed }).probabilities);
+      const d = regimeDisruption(
+        detectRegimes(closes, { dates, seed: opts.seed }).probabilities,
+        DEFAULT_REGIME_ALLOCATION,
+        {
+          smoothingHalfLife: opts.halfLife,
+        },
+      );
       const out = {
         transitions: d.transitions,
         hardSwitch: d.hardSwitch,
@@ -192,8 +230,13 @@ export function registerQuant(program: Command, config: CliConfig): void {
     .description('Fit and store a regime model for an imported symbol on the workers (the console shows it)')
     .requiredOption('--symbol <symbol>', 'an imported symbol with daily bars, e.g. SPY')
     .option('--seed <n>', 'random seed of the restarts', parseSeed, 42)
+    .option(
+      '--half-life <bars>',
+      `${HALF_LIFE_HELP}, stored with the model (default: the workers' ${DEFAULT_SMOOTHING_HALF_LIFE})`,
+      parseHalfLife,
+    )
     .option('--wait', 'wait for the workers to finish and print the result')
-    .action(async (opts: { symbol: string; seed: number; wait?: boolean }) => {
+    .action(async (opts: { symbol: string; seed: number; halfLife?: number; wait?: boolean }) => {
       const symbol = opts.symbol.toUpperCase();
       const repos = openRepositories({ url: config.db.DATABASE_URL, poolMax: 1 });
       const connection = createQueueConnection(config.redis.REDIS_QUEUE_URL);
@@ -201,7 +244,12 @@ export function registerQuant(program: Command, config: CliConfig): void {
       try {
         if (!(await repos.instruments.findBySymbol(symbol)))
           throw new CliInputError(`--symbol: unknown symbol ${symbol}`);
-        const jobId = await queue.enqueue({ symbol, timeframe: '1d', seed: opts.seed });
+        const jobId = await queue.enqueue({
+          symbol,
+          timeframe: '1d',
+          seed: opts.seed,
+          ...(opts.halfLife === undefined ? {} : { smoothingHalfLife: opts.halfLife }),
+        });
         if (!opts.wait) return console.log(JSON.stringify({ jobId, status: 'queued' }));
         const events = new QueueEvents(queue.queue.name, { connection: connection.duplicate() });
         try {
