@@ -1,6 +1,7 @@
 export * from './features';
 export * from './regime';
 export * from './backtest';
+export * from './paper';
 export * from './risk';
 export * from './series';
 export * from './training';

@@ -1,0 +1,6 @@
+export {
+  PaperPortfolio,
+  type PaperBar,
+  type PaperPortfolioOptions,
+  type PaperSummary,
+} from './paper-portfolio';
