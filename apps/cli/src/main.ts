@@ -4,6 +4,7 @@ import { registerDataImport } from './commands/data-import.command';
 import { registerOutcomes } from './commands/outcomes.command';
 import { CliInputError } from './commands/price-file';
 import { registerQuant } from './commands/quant.command';
+import { registerReplay } from './commands/replay.command';
 import { registerTraining } from './commands/training.command';
 import { registerUsers } from './commands/users.command';
 import { loadCliConfig, type CliConfig } from './config';
@@ -18,7 +19,7 @@ try {
 
 const program = new Command('tradeplane')
   .description(
-    'Tradeplane command line: import market data, risk and regime maths, users and API keys, decision outcomes.\nConfiguration comes from the environment (see .env.example).',
+    'Tradeplane command line: import market data, risk and regime maths, users and API keys, decision outcomes, market replay with paper trading.\nConfiguration comes from the environment (see .env.example).',
   )
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
@@ -28,6 +29,7 @@ registerUsers(program, config);
 registerQuant(program, config);
 registerTraining(program, config);
 registerOutcomes(program, config);
+registerReplay(program, config);
 
 try {
   await program.parseAsync(process.argv);

@@ -7,6 +7,8 @@ export * from './tracking';
 export * from './decisions';
 export * from './forensics';
 export * from './outcomes';
+export * from './replays';
+export * from './identifiers';
 export * from './feature-cache-key';
 export * from './time';
 export * from './trusted-documents';

@@ -150,6 +150,16 @@ export async function startEngine(
     started.decision?.onBarsUpdated(announced.symbol, announced.timeframe);
   });
 
+  // Replay cut-offs; the regime table and the risk model follow a series hidden or shown again.
+  const replays = new ReplayRegistry(
+    bars,
+    { symbol: config.ENGINE_REGIME_SYMBOL.toUpperCase(), timeframe: config.ENGINE_REGIME_TIMEFRAME },
+    clock,
+    (symbol, timeframe) => {
+      if (timeframe === '1d') risk.scheduleRefresh();
+      started.decision?.onBarsUpdated(symbol, timeframe);
+    },
+  );
   const kafka = new KafkaAdapter(kafkaConfig.KAFKA_BROKERS, `${kafkaConfig.KAFKA_CLIENT_ID}-engine`);
   const runtime = await startDecisionRuntime({
     repos,
@@ -162,6 +172,7 @@ export async function startEngine(
     config: processConfig,
     clock,
     log: scoped(logger, 'decision'),
+    counterfactuals: replays,
   });
   started.decision = runtime;
   for (const [channel, message] of early.splice(0)) runtime.onMessage(channel, message);
@@ -173,15 +184,6 @@ export async function startEngine(
     processConfig.events,
     metrics,
     scoped(logger, 'market-data'),
-  );
-  const replays = new ReplayRegistry(
-    bars,
-    { symbol: config.ENGINE_REGIME_SYMBOL.toUpperCase(), timeframe: config.ENGINE_REGIME_TIMEFRAME },
-    clock,
-    (symbol, timeframe) => {
-      if (timeframe === '1d') risk.scheduleRefresh();
-      runtime.onBarsUpdated(symbol, timeframe);
-    },
   );
   const ingest = new BarIngest({ bars, events: marketDataEvents.publisher, replays, clock });
   const marketDataConsumer = new MarketDataConsumer({

@@ -12,7 +12,14 @@
  *                conviction, 1 when every weighted specialist says ±1 in the same direction.
  */
 import type { DecisionBody, ShadowOutcome } from '@tradeplane/contracts';
-import { checkOrders, type PreTradeLimits, type PreTradeResult, type RiskModel } from '@tradeplane/quant';
+import {
+  checkOrders,
+  exposureBreach,
+  projectIntoExposureLimits,
+  type PreTradeLimits,
+  type PreTradeResult,
+  type RiskModel,
+} from '@tradeplane/quant';
 import {
   featureRow,
   FEATURE_COUNT,
@@ -77,24 +84,35 @@ function isComplete(values: Readonly<Record<string, number | null>>): boolean {
   return true;
 }
 
-/** The pre-trade check of the move from the current to the proposed weights. */
+/**
+ * The pre-trade check of the move from the current to the proposed weights. When the current
+ * book is over an exposure limit, the move is toward the proposal clipped and scaled into the
+ * limits (`resize`, `scale` its common factor, `bindingRule` the limit that cut it).
+ */
 export function checkTargets(
   scored: readonly ScoredTarget[],
   portfolio: Readonly<Record<string, number>>,
   model: RiskModel,
   limits: PreTradeLimits,
 ): PreTradeResult {
-  return checkOrders(
-    {
-      portfolio,
-      orders: scored.map((t) => ({
-        symbol: t.features.symbol,
-        deltaWeight: t.proposedWeight - t.currentWeight,
-      })),
-    },
-    model,
-    limits,
-  );
+  const toward = (weights: (t: ScoredTarget) => number) =>
+    checkOrders(
+      {
+        portfolio,
+        orders: scored.map((t) => ({ symbol: t.features.symbol, deltaWeight: weights(t) - t.currentWeight })),
+      },
+      model,
+      limits,
+    );
+  // A book that prices carried over an exposure limit is traded back inside it: toward the
+  // proposal brought within the limits, since the check alone only stops it getting worse.
+  if (exposureBreach(portfolio, limits) === null) return toward((t) => t.proposedWeight);
+  const proposal: Record<string, number> = {};
+  for (const t of scored) proposal[t.features.symbol] = t.proposedWeight;
+  const projected = projectIntoExposureLimits(portfolio, proposal, limits);
+  const result = toward((t) => projected.weights[t.features.symbol]!);
+  if (result.verdict !== 'approve' || projected.rule === null) return result;
+  return { ...result, verdict: 'resize', scale: projected.scale, bindingRule: projected.rule };
 }
 
 export interface DecisionParts {

@@ -26,6 +26,7 @@ import {
   parseExecutionProviders,
   registryModelSource,
 } from '@tradeplane/models';
+import type { CounterfactualRecorder } from '../market-data/replays';
 import type { RiskService } from '../risk';
 import { openDecisionEvents } from './decision-events';
 import { DecisionMetrics } from './decision-metrics';
@@ -53,6 +54,8 @@ export interface DecisionRuntimeDeps {
   config: Pick<EngineProcessConfig, 'engine' | 'models' | 'kafka' | 'events' | 'tracking'>;
   clock: () => number;
   log: Logger;
+  /** Live replays, whose portfolios' decisions are scored with the regime counterfactuals. */
+  counterfactuals?: CounterfactualRecorder;
 }
 
 export interface DecisionRuntime {
@@ -182,6 +185,7 @@ export async function startDecisionRuntime(deps: DecisionRuntimeDeps): Promise<D
     clock,
     canaryPercent: engine.ENGINE_CANARY_PERCENT,
     positionScale: engine.ENGINE_POSITION_SCALE,
+    ...(deps.counterfactuals ? { counterfactuals: deps.counterfactuals } : {}),
     log,
   });
 

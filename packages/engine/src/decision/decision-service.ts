@@ -15,6 +15,10 @@ import type { ActiveModels, ArmModels } from '../catalog';
 import type { PredictRequest } from './predict.schema';
 import type { RegimeTable } from '../regime';
 import { chooseArm } from '../catalog';
+import type { ModelSet } from '@tradeplane/models';
+import { mostLikelyRegime } from '@tradeplane/quant';
+import type { CounterfactualRecorder } from '../market-data/replays';
+import { counterfactualProposals } from './counterfactual';
 
 /** Where decision events go: the buffered Kafka publisher (`publish` is O(1) and never throws). */
 export interface DecisionEventSink {
@@ -39,6 +43,8 @@ export interface DecisionServiceDeps {
   canaryPercent: number;
   /** Weight of a blended signal of ±1. */
   positionScale: number;
+  /** Live replays: a decision for a replay's portfolio is scored with the regime counterfactuals. */
+  counterfactuals?: CounterfactualRecorder;
   log: Logger;
 }
 
@@ -51,6 +57,8 @@ export interface Decided {
   decision: DecisionBody;
   shadow: ArmModels | null;
   portfolio: Readonly<Record<string, number>>;
+  /** The models that made it (the counterfactuals rerun them). */
+  set: ModelSet;
 }
 
 const round3 = (ms: number) => Math.round(ms * 1000) / 1000;
@@ -113,7 +121,7 @@ export class DecisionService {
         deps.metrics.weightsNormalised(t.weightsCheck.issues, { symbol: t.features.symbol, models: arm.key });
       if (t.signalsClamped > 0) deps.metrics.signalsClamped(t.signalsClamped);
     }
-    return { decision, shadow: active.shadow, portfolio: request.portfolio };
+    return { decision, shadow: active.shadow, portfolio: request.portfolio, set: arm.set };
   }
 
   /**
@@ -121,8 +129,12 @@ export class DecisionService {
    * `JSON.stringify` of the decision the response was made from); with a shadow arm, score it
    * on the next turn of the event loop and publish the event with its outputs then.
    */
-  afterResponse({ decision, shadow, portfolio }: Decided, bodyJson: string): void {
-    const { events, metrics, positionScale, log } = this.deps;
+  afterResponse(decided: Decided, bodyJson: string): void {
+    const { decision, shadow, portfolio } = decided;
+    const { events, metrics, positionScale, log, counterfactuals } = this.deps;
+    const portfolioId = decision.portfolioId;
+    if (counterfactuals && portfolioId && counterfactuals.observes(portfolioId))
+      setImmediate(() => this.scoreCounterfactuals(decided, portfolioId, counterfactuals));
     if (!shadow) {
       events.publish(decision.id, decisionEventJson(bodyJson, null));
       return;
@@ -137,6 +149,35 @@ export class DecisionService {
       }
       events.publish(decision.id, decisionEventJson(bodyJson, outcome));
     });
+  }
+
+  /**
+   * A replay's decision rerun with the raw filtered and the hard-switch regime on the same
+   * features and current weights: the disruption the smoothing saves, measured on the replay.
+   */
+  private scoreCounterfactuals(
+    { decision, set }: Decided,
+    portfolioId: string,
+    recorder: CounterfactualRecorder,
+  ): void {
+    const { positionScale, log } = this.deps;
+    try {
+      const variants = this.deps.regime.table.variantsAt(Date.parse(decision.asOf));
+      const served: Record<string, number> = {};
+      for (const t of decision.targets) served[t.symbol] = t.proposedWeight;
+      recorder.record(portfolioId, {
+        decisionId: decision.id,
+        asOf: decision.asOf,
+        regime: { served: mostLikelyRegime(decision.regime), filtered: mostLikelyRegime(variants.filtered) },
+        proposed: {
+          served,
+          filtered: counterfactualProposals(set, decision, variants.filtered, positionScale),
+          hard: counterfactualProposals(set, decision, variants.hard, positionScale),
+        },
+      });
+    } catch (err) {
+      log.error({ err, decisionId: decision.id }, 'counterfactual scoring failed');
+    }
   }
 
   private async features(request: PredictRequest): Promise<FeatureVectorDto[]> {

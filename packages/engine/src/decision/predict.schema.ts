@@ -1,13 +1,10 @@
 import { timeframeSchema, type Timeframe } from '@tradeplane/contracts';
 import { z } from 'zod';
-import { ParameterError, parseBody, parseTime, SYMBOL_PATTERN } from '../http/params';
+import { ParameterError, parseBody, parseTime, PORTFOLIO_ID_PATTERN, SYMBOL_PATTERN } from '../http/params';
 /** Symbols per decision: a basket, not a universe scan (each costs four model runs). */
 export const MAX_SYMBOLS = 50;
 /** Same unit guard as the risk check: beyond ±10× equity a weight is a unit mistake. */
 const MAX_ABS_WEIGHT = 10;
-
-/** A portfolio (book) id: the outcome ledger's grouping key for realized results. */
-const PORTFOLIO_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 
 const symbol = z.string().regex(SYMBOL_PATTERN, `must match ${SYMBOL_PATTERN.source}`);
 const weight = z
@@ -28,7 +25,10 @@ export const predictRequestSchema = z
     asOf: z.union([z.string(), z.number()]).optional(),
     portfolio: z.record(symbol, weight).default({}),
     requestKey: z.string().min(1).max(200).optional(),
-    portfolioId: z.string().regex(PORTFOLIO_ID, `must match ${PORTFOLIO_ID.source}`).optional(),
+    portfolioId: z
+      .string()
+      .regex(PORTFOLIO_ID_PATTERN, `must match ${PORTFOLIO_ID_PATTERN.source}`)
+      .optional(),
   })
   .strict();
 

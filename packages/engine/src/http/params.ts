@@ -1,4 +1,10 @@
-import { parseTime as parseTimeValue, timeframeSchema, type Timeframe } from '@tradeplane/contracts';
+import {
+  parseTime as parseTimeValue,
+  PORTFOLIO_ID_PATTERN,
+  SYMBOL_PATTERN,
+  timeframeSchema,
+  type Timeframe,
+} from '@tradeplane/contracts';
 import type { z } from 'zod';
 
 /** 400 for a bad value; 415 for a body that is not declared JSON. */
@@ -27,8 +33,8 @@ export function decodeSegment(field: string, raw: string): string {
   }
 }
 
-/** The one symbol rule of the engine's API: path segments and body fields alike. */
-export const SYMBOL_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
+// The one symbol rule (path segments and body fields alike) and portfolio id rule, from contracts.
+export { PORTFOLIO_ID_PATTERN, SYMBOL_PATTERN };
 
 /** A decoded symbol segment, upper-cased. */
 export function parseSymbol(symbol: string): string {

@@ -3,7 +3,14 @@ import { timeframeSchema } from '@tradeplane/contracts';
 import { sendError, sendJson } from '@tradeplane/platform';
 import { z } from 'zod';
 import { readJsonBody } from '../http/json-body';
-import { decodeSegment, ParameterError, parseBody, parseTime, SYMBOL_PATTERN } from '../http/params';
+import {
+  decodeSegment,
+  ParameterError,
+  parseBody,
+  parseTime,
+  PORTFOLIO_ID_PATTERN,
+  SYMBOL_PATTERN,
+} from '../http/params';
 import { ReplayConflictError, ReplayUnknownSymbolError, type ReplayRegistry } from './replays';
 
 export const REPLAYS_PATH = '/api/v1/replays';
@@ -21,6 +28,11 @@ const replayRequestSchema = z
     timeframe: timeframeSchema,
     // Read by the one time parser, so that its errors name `from` with its reason.
     from: z.union([z.string(), z.number()]),
+    /** The paper portfolio whose decisions are scored with the regime counterfactuals. */
+    portfolioId: z
+      .string()
+      .regex(PORTFOLIO_ID_PATTERN, `must match ${PORTFOLIO_ID_PATTERN.source}`)
+      .optional(),
   })
   .strict();
 
@@ -29,7 +41,7 @@ export interface ReplaysDeps {
   clock: () => number;
 }
 
-/** `POST /api/v1/replays` `{ symbols, timeframe, from }` → 200 the replay (its id and cut-off). */
+/** `POST /api/v1/replays` `{ symbols, timeframe, from, portfolioId? }` → 200 the replay (its id and cut-off). */
 export async function handleStartReplay(
   req: IncomingMessage,
   res: ServerResponse,
@@ -45,7 +57,7 @@ export async function handleStartReplay(
   });
   const fromMs = parseTime('from', data.from, deps.clock());
   try {
-    sendJson(res, 200, await deps.replays.start(symbols, data.timeframe, fromMs));
+    sendJson(res, 200, await deps.replays.start(symbols, data.timeframe, fromMs, data.portfolioId ?? null));
     return 200;
   } catch (err) {
     if (err instanceof ReplayConflictError || err instanceof ReplayUnknownSymbolError)
@@ -54,7 +66,10 @@ export async function handleStartReplay(
   }
 }
 
-/** `GET` (the replay) or `DELETE` (end it: its series show every stored bar again) `/api/v1/replays/{id}`. */
+/**
+ * `GET` (the replay, with the counterfactuals scored so far) or `DELETE` (end it: its series show
+ * every stored bar again; the reply is the replay's final state) `/api/v1/replays/{id}`.
+ */
 export function handleReplay(
   method: 'GET' | 'DELETE',
   rawId: string,

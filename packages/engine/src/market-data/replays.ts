@@ -1,22 +1,31 @@
 import { randomUUID } from 'node:crypto';
-import type { Timeframe } from '@tradeplane/contracts';
+import type { ReplayCounterfactual, ReplayState, Timeframe } from '@tradeplane/contracts';
 import { UnknownSymbolError, type BarStore } from '../features';
 
-/** A market replay's cut-off on this engine. */
-export interface Replay {
-  id: string;
-  timeframe: Timeframe;
-  /** Bars after this time (ISO 8601) were hidden when the replay started. */
-  cutoff: string;
-  symbols: string[];
-  /** Every series the replay hides, the regime benchmark included (`SYMBOL timeframe`). */
-  series: string[];
-  startedAt: string;
+/** A market replay on this engine: its cut-off and the counterfactuals scored so far. */
+export type Replay = ReplayState & { timeframe: Timeframe };
+
+/**
+ * Counterfactual records kept per replay: a daily replay of 30 years is under 8,000 decisions,
+ * an intraday one could grow without end; beyond this they are counted, not kept.
+ */
+export const MAX_REPLAY_COUNTERFACTUALS = 20_000;
+
+/** What the decision path asks before scoring a decision's regime counterfactuals. */
+export interface CounterfactualRecorder {
+  /** Whether a live replay scores the decisions of this portfolio. */
+  observes(portfolioId: string): boolean;
+  record(portfolioId: string, entry: ReplayCounterfactual): void;
 }
 
 export class ReplayConflictError extends Error {
   readonly code = 'CONFLICT' as const;
-  readonly field = 'symbols';
+  constructor(
+    message: string,
+    readonly field: 'symbols' | 'portfolioId' = 'symbols',
+  ) {
+    super(message);
+  }
 }
 
 export class ReplayUnknownSymbolError extends Error {
@@ -37,10 +46,12 @@ export class ReplayUnknownSymbolError extends Error {
  * paper engine, never on the one a live trading client uses. Two live replays never share a
  * series: their cut-offs would contradict each other.
  */
-export class ReplayRegistry {
+export class ReplayRegistry implements CounterfactualRecorder {
   private readonly replays = new Map<string, Replay>();
   /** Series key → id of the live replay hiding it. */
   private readonly owners = new Map<string, string>();
+  /** Portfolio id → id of the live replay scoring its decisions. */
+  private readonly portfolios = new Map<string, string>();
 
   constructor(
     private readonly bars: Pick<BarStore, 'hideAfter' | 'showAll' | 'get'>,
@@ -54,8 +65,29 @@ export class ReplayRegistry {
     return this.replays.get(id);
   }
 
-  /** Hides the bars after `fromMs` of `symbols` (upper-cased) and the benchmark, and loads them. */
-  async start(symbols: readonly string[], timeframe: Timeframe, fromMs: number): Promise<Replay> {
+  observes(portfolioId: string): boolean {
+    return this.portfolios.has(portfolioId);
+  }
+
+  record(portfolioId: string, entry: ReplayCounterfactual): void {
+    const id = this.portfolios.get(portfolioId);
+    const counterfactuals = id === undefined ? undefined : this.replays.get(id)?.counterfactuals;
+    if (!counterfactuals) return;
+    if (counterfactuals.decisions.length < MAX_REPLAY_COUNTERFACTUALS) counterfactuals.decisions.push(entry);
+    else counterfactuals.dropped++;
+  }
+
+  /**
+   * Hides the bars after `fromMs` of `symbols` (upper-cased) and the benchmark, and loads them.
+   * With a `portfolioId`, the decisions made for it are scored with the regime counterfactuals
+   * until the replay ends.
+   */
+  async start(
+    symbols: readonly string[],
+    timeframe: Timeframe,
+    fromMs: number,
+    portfolioId: string | null = null,
+  ): Promise<Replay> {
     const targets: Array<{ symbol: string; timeframe: Timeframe; field: string }> = symbols.map(
       (symbol, i) => ({
         symbol,
@@ -73,6 +105,12 @@ export class ReplayRegistry {
           `symbols: ${t.symbol} ${t.timeframe}${t.field === 'symbols' ? ' (the regime benchmark, part of every replay)' : ''} is already hidden by replay ${owner}; end it first (DELETE /api/v1/replays/${owner})`,
         );
     }
+    const scoring = portfolioId === null ? undefined : this.portfolios.get(portfolioId);
+    if (scoring)
+      throw new ReplayConflictError(
+        `portfolioId: ${portfolioId} is already the portfolio of replay ${scoring}; end it first (DELETE /api/v1/replays/${scoring})`,
+        'portfolioId',
+      );
     const id = randomUUID();
     const replay: Replay = {
       id,
@@ -81,8 +119,11 @@ export class ReplayRegistry {
       symbols: [...symbols],
       series: targets.map((t) => `${t.symbol} ${t.timeframe}`),
       startedAt: new Date(this.clock()).toISOString(),
+      portfolioId,
+      counterfactuals: { decisions: [], dropped: 0 },
     };
     this.replays.set(id, replay);
+    if (portfolioId !== null) this.portfolios.set(portfolioId, id);
     for (const t of targets) {
       this.owners.set(key(t.symbol, t.timeframe), id);
       this.bars.hideAfter(t.symbol, t.timeframe, fromMs - 1);
@@ -109,6 +150,7 @@ export class ReplayRegistry {
     const replay = this.replays.get(id);
     if (!replay) return undefined;
     this.replays.delete(id);
+    if (replay.portfolioId !== null) this.portfolios.delete(replay.portfolioId);
     for (const [k, owner] of [...this.owners]) {
       if (owner !== id) continue;
       this.owners.delete(k);

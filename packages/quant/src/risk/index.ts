@@ -51,3 +51,9 @@ export {
   type ProposedOrder,
   type RuleOutcome,
 } from './pre-trade';
+export {
+  exposureBreach,
+  projectIntoExposureLimits,
+  type ExposureLimitRule,
+  type ExposureProjection,
+} from './exposure-projection';
