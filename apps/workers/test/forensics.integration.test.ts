@@ -9,40 +9,35 @@
  *   - PostgreSQL stopped in the middle of the stream: the batches that cannot be stored are
  *     retried from the last commit until it is back, and every decision is stored once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { deadLetter, decisionForensics, type DeadLetter, type DecisionEvent } from '@tradeplane/contracts';
 import type { Repositories } from '@tradeplane/db';
-import { loadEngineConfig, startEngine, type RunningEngine } from '@tradeplane/engine';
-import { createLogger, createMetricsRegistry, KafkaAdapter, type ConsumedEvent } from '@tradeplane/platform';
+import type { RunningEngine } from '@tradeplane/engine';
+import { createLogger, createMetricsRegistry, type ConsumedEvent } from '@tradeplane/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  component,
-  createApiKey,
-  decisionEnv,
-  freshDatabase,
-  healthz,
-  importDaily,
-  openRepos,
-  predict,
-  removeDecisionEnv,
-  waitFor,
-} from '../../../test/decision-stack';
-import { repoRoot, stack } from '../../../test/stack';
+import { DecisionConsumerStack } from '../../../test/decision-consumer-stack';
+import { importDaily, predict, waitFor } from '../../../test/decision-stack';
+import { stack } from '../../../test/stack';
 import { loadForensicsConfig } from '../src/config';
 import { startForensics } from '../src/forensics/start-forensics';
 
-const TOPIC = `decisions-forensics-test-${Date.now()}`;
-const DLQ = `${TOPIC}.dlq`;
-const GROUP = `forensics-test-${randomUUID()}`;
-const kafka = new KafkaAdapter(process.env.KAFKA_BROKERS ?? '127.0.0.1:59092', 'forensics-test');
-const producer = kafka.producer();
+/** The consumer as deployed: `apps/workers/src/forensics/main.ts` in its own process. */
+const consumerStack = new DecisionConsumerStack({
+  name: 'forensics',
+  main: 'apps/workers/src/forensics/main.ts',
+  label: 'forensics consumer',
+  consumerEnv: ({ group, dlq }) => ({
+    FORENSICS_GROUP_ID: group,
+    FORENSICS_DLQ_TOPIC: dlq,
+    FORENSICS_METRICS_PORT: '0',
+  }),
+});
+const { topic: TOPIC, dlq: DLQ, group: GROUP, kafka, producer, children } = consumerStack;
+const startConsumerProcess = () => consumerStack.startConsumerProcess();
 let repos: Repositories;
 let env: Record<string, string>;
 let engine: RunningEngine;
 let apiKey: string;
-const children = new Set<ChildProcess>();
 
 const SYMBOLS = ['SPY', 'AAPL', 'WMT', 'JPM', 'XOM', 'GE'];
 const DATES = ['2008-10-10', '2012-06-01', '2015-08-24', '2017-06-30', '2018-02-05'];
@@ -63,56 +58,13 @@ async function storedCount(): Promise<number> {
   return Number(rows[0]!.n);
 }
 
-/** The consumer as deployed: `apps/workers/src/forensics/main.ts` in its own process. */
-function startConsumerProcess(): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(repoRoot, 'apps/workers/src/forensics/main.ts')],
-    {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        ...env,
-        FORENSICS_GROUP_ID: GROUP,
-        FORENSICS_DLQ_TOPIC: DLQ,
-        FORENSICS_METRICS_PORT: '0',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
-  child.on('exit', (code, signal) => {
-    children.delete(child);
-    if (code && code !== 0) console.error(`forensics consumer exited ${code} ${signal}: ${stderr}`);
-  });
-  children.add(child);
-  return child;
-}
-
 beforeAll(async () => {
-  const databaseUrl = await freshDatabase('tradeplane_test_forensics');
-  repos = openRepos(databaseUrl);
-  await importDaily(repos, ['daily/spy_prices.csv', 'daily/stock_prices.csv']);
-  apiKey = await createApiKey(repos, 'forensics test');
-  await kafka.createTopic(TOPIC, { partitions: 3 });
-  await kafka.createTopic(DLQ);
-  env = await decisionEnv(databaseUrl, TOPIC, { LEAKAGE_SAMPLE_RATE: '0' });
-  engine = await startEngine(loadEngineConfig(env), createLogger('engine-test', 'silent'));
-  await waitFor(async () => component(await healthz(engine.url), 'risk-model').state === 'up', 60_000, 100);
+  ({ repos, env, engine, apiKey } = await consumerStack.start((r) =>
+    importDaily(r, ['daily/spy_prices.csv', 'daily/stock_prices.csv']),
+  ));
 }, 180_000);
 
-afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
-  await engine?.stop();
-  await producer.disconnect();
-  await kafka.deleteTopic(TOPIC).catch(() => undefined);
-  await kafka.deleteTopic(DLQ).catch(() => undefined);
-  await kafka.close();
-  await repos?.db.close();
-  await removeDecisionEnv(env);
-});
+afterAll(() => consumerStack.stop());
 
 describe('forensics consumer', () => {
   it('stores every decision exactly once across a SIGKILL and restart in the middle of the stream', async () => {

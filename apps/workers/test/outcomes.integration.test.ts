@@ -8,46 +8,37 @@
  *     arrives (the bars-stored signal and the sweep both run; it moves once);
  *   - a redelivered event changes nothing.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { channels, outcomeRecorded, type OutcomeRecorded } from '@tradeplane/contracts';
 import type { Repositories } from '@tradeplane/db';
-import { loadEngineConfig, startEngine, type RunningEngine } from '@tradeplane/engine';
+import type { RunningEngine } from '@tradeplane/engine';
 import { runIngestion } from '@tradeplane/marketdata';
-import {
-  createLogger,
-  createMetricsRegistry,
-  createQueueConnection,
-  KafkaAdapter,
-  type Redis,
-} from '@tradeplane/platform';
+import { createLogger, createMetricsRegistry, createQueueConnection, type Redis } from '@tradeplane/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  component,
-  createApiKey,
-  decisionEnv,
-  freshDatabase,
-  healthz,
-  importDaily,
-  openRepos,
-  predict,
-  removeDecisionEnv,
-  waitFor,
-} from '../../../test/decision-stack';
-import { repoRoot, sharedData, testEnv } from '../../../test/stack';
+import { DecisionConsumerStack } from '../../../test/decision-consumer-stack';
+import { importDaily, predict, waitFor } from '../../../test/decision-stack';
+import { sharedData, testEnv } from '../../../test/stack';
 import { loadOutcomesConfig } from '../src/config';
 import { BarsStoredSignal } from '../src/market-data/bars-stored';
 import { startOutcomes } from '../src/outcomes/start-outcomes';
 
-const TOPIC = `decisions-outcomes-test-${Date.now()}`;
-const DLQ = `${TOPIC}.dlq`;
-const GROUP = `outcomes-test-${randomUUID()}`;
+/** The consumer as deployed: `apps/workers/src/outcomes/main.ts` in its own process. */
+const consumerStack = new DecisionConsumerStack({
+  name: 'outcomes',
+  main: 'apps/workers/src/outcomes/main.ts',
+  label: 'outcome consumer',
+  consumerEnv: ({ group, dlq }) => ({
+    OUTCOME_GROUP_ID: group,
+    OUTCOME_DLQ_TOPIC: dlq,
+    OUTCOME_METRICS_PORT: '0',
+  }),
+});
+const { topic: TOPIC, dlq: DLQ, group: GROUP, kafka, producer, children } = consumerStack;
+const startConsumerProcess = () => consumerStack.startConsumerProcess();
 const PORTFOLIO = `paper-outcomes-test-${Date.now()}`;
-const kafka = new KafkaAdapter(process.env.KAFKA_BROKERS ?? '127.0.0.1:59092', 'outcomes-test');
-const producer = kafka.producer();
 let repos: Repositories;
 let redis: Redis;
 let env: Record<string, string>;
@@ -56,7 +47,6 @@ let apiKey: string;
 let dataDir: string;
 /** SPY's real last two bars, held back from the import so a decision on the one before waits. */
 let heldBack: { ts: number; close: number };
-const children = new Set<ChildProcess>();
 
 const SYMBOLS = ['AAPL', 'WMT', 'JPM', 'XOM', 'GE', 'BAC'];
 const DATES = ['2008-10-10', '2012-06-01', '2015-08-24', '2017-06-30', '2018-02-05'];
@@ -78,66 +68,25 @@ async function rowCount(): Promise<number> {
   return Number(rows[0]!.n);
 }
 
-function startConsumerProcess(): ChildProcess {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(repoRoot, 'apps/workers/src/outcomes/main.ts')],
-    {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        ...env,
-        OUTCOME_GROUP_ID: GROUP,
-        OUTCOME_DLQ_TOPIC: DLQ,
-        OUTCOME_METRICS_PORT: '0',
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
-  child.on('exit', (code, signal) => {
-    children.delete(child);
-    if (code && code !== 0) console.error(`outcome consumer exited ${code} ${signal}: ${stderr}`);
-  });
-  children.add(child);
-  return child;
-}
-
 beforeAll(async () => {
-  const databaseUrl = await freshDatabase('tradeplane_test_outcomes');
-  repos = openRepos(databaseUrl);
-  await importDaily(repos, ['daily/stock_prices.csv']);
-  // SPY without its last bar (2019-12-09): the bar "arrives" in the second test.
-  const spy = (await readFile(path.join(sharedData, 'daily/spy_prices.csv'), 'utf8')).trimEnd().split('\n');
-  const [date, close] = spy.at(-1)!.split(',');
-  heldBack = { ts: Date.parse(`${date}T00:00:00Z`), close: Number(close) };
-  dataDir = await mkdtemp(path.join(tmpdir(), 'tp-outcomes-test-'));
-  const truncated = path.join(dataDir, 'spy_prices.csv');
-  await writeFile(truncated, spy.slice(0, -1).join('\n') + '\n');
-  const run = await repos.ingestionRuns.create(truncated, null);
-  await runIngestion(repos, run.id, truncated);
-
-  apiKey = await createApiKey(repos, 'outcomes test');
-  await kafka.createTopic(TOPIC, { partitions: 3 });
-  await kafka.createTopic(DLQ);
-  env = await decisionEnv(databaseUrl, TOPIC, { LEAKAGE_SAMPLE_RATE: '0' });
-  engine = await startEngine(loadEngineConfig(env), createLogger('engine-test', 'silent'));
-  await waitFor(async () => component(await healthz(engine.url), 'risk-model').state === 'up', 60_000, 100);
+  ({ repos, env, engine, apiKey } = await consumerStack.start(async (repos) => {
+    await importDaily(repos, ['daily/stock_prices.csv']);
+    // SPY without its last bar (2019-12-09): the bar "arrives" in the second test.
+    const spy = (await readFile(path.join(sharedData, 'daily/spy_prices.csv'), 'utf8')).trimEnd().split('\n');
+    const [date, close] = spy.at(-1)!.split(',');
+    heldBack = { ts: Date.parse(`${date}T00:00:00Z`), close: Number(close) };
+    dataDir = await mkdtemp(path.join(tmpdir(), 'tp-outcomes-test-'));
+    const truncated = path.join(dataDir, 'spy_prices.csv');
+    await writeFile(truncated, spy.slice(0, -1).join('\n') + '\n');
+    const run = await repos.ingestionRuns.create(truncated, null);
+    await runIngestion(repos, run.id, truncated);
+  }));
   redis = createQueueConnection(testEnv.REDIS_QUEUE_URL ?? 'redis://127.0.0.1:56379');
 }, 180_000);
 
 afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
-  await engine?.stop();
-  await producer.disconnect();
-  await kafka.deleteTopic(TOPIC).catch(() => undefined);
-  await kafka.deleteTopic(DLQ).catch(() => undefined);
-  await kafka.close();
+  await consumerStack.stop();
   redis?.disconnect();
-  await repos?.db.close();
-  await removeDecisionEnv(env);
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { assertNever } from './assert-never';
+import { parseVersionedEvent } from './versioned-event';
 
 /**
  * The decision engine's output (the predict response and the Kafka decision event) and the
@@ -148,26 +149,7 @@ export type DecisionEvent = z.infer<typeof decisionEvent>;
 export function parseDecisionEvent(
   value: string | null,
 ): { ok: true; event: DecisionEvent } | { ok: false; reason: string } {
-  let json: unknown;
-  try {
-    json = JSON.parse(value ?? '');
-  } catch {
-    return { ok: false, reason: value ? 'not JSON' : 'empty message' };
-  }
-  if (typeof json === 'object' && json !== null && !Array.isArray(json)) {
-    const version = (json as { schemaVersion?: unknown }).schemaVersion;
-    if (version !== DECISION_EVENT_SCHEMA_VERSION) {
-      const found = version === undefined ? 'missing' : `unknown version ${JSON.stringify(version)}`;
-      return {
-        ok: false,
-        reason: `schemaVersion: ${found} (this consumer reads version ${DECISION_EVENT_SCHEMA_VERSION})`,
-      };
-    }
-  }
-  const result = decisionEvent.safeParse(json);
-  if (result.success) return { ok: true, event: result.data };
-  const first = result.error.issues[0];
-  return { ok: false, reason: first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid' };
+  return parseVersionedEvent(decisionEvent, DECISION_EVENT_SCHEMA_VERSION, value);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { timeframeSchema, type Timeframe } from './features';
+import { parseVersionedEvent } from './versioned-event';
 
 /**
  * Closed bars as they travel on the Kafka topic `market-data` (key = symbol, so one symbol's
@@ -87,28 +88,9 @@ export function marketDataEventFromBar(bar: MarketBar, source: string, acceptedA
 export function parseMarketDataEvent(
   value: string | null,
 ): { ok: true; bar: MarketBar; event: MarketDataEvent } | { ok: false; reason: string } {
-  let json: unknown;
-  try {
-    json = JSON.parse(value ?? '');
-  } catch {
-    return { ok: false, reason: value ? 'not JSON' : 'empty message' };
-  }
-  if (typeof json === 'object' && json !== null && !Array.isArray(json)) {
-    const version = (json as { schemaVersion?: unknown }).schemaVersion;
-    if (version !== MARKET_DATA_SCHEMA_VERSION) {
-      const found = version === undefined ? 'missing' : `unknown version ${JSON.stringify(version)}`;
-      return {
-        ok: false,
-        reason: `schemaVersion: ${found} (this consumer reads version ${MARKET_DATA_SCHEMA_VERSION})`,
-      };
-    }
-  }
-  const result = marketDataEvent.safeParse(json);
-  if (!result.success) {
-    const first = result.error.issues[0];
-    return { ok: false, reason: first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid' };
-  }
-  const event = result.data;
+  const parsed = parseVersionedEvent(marketDataEvent, MARKET_DATA_SCHEMA_VERSION, value);
+  if (!parsed.ok) return parsed;
+  const { event } = parsed;
   const ts = Date.parse(event.ts);
   if (!Number.isFinite(ts)) return { ok: false, reason: `ts: ${event.ts} is not a time` };
   const bar: MarketBar = {

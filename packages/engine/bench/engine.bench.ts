@@ -18,8 +18,8 @@
  *     No API key check (the engine's is a hash lookup and, for the benchmark's key, which
  *     carries a rate limit above every rate here, a token bucket).
  * Requests: a seeded mix of 12 symbols × 120 dates × books (4,000 distinct bodies), every
- * feature vector warmed into each server's LRU first (the steady state of a trading engine
- * asking about the current bar). Phases, each after a warm-up:
+ * request's series loaded into each server's feature columns first (the steady state of a
+ * trading engine asking about the current bar). Phases, each after a warm-up:
  *   - engine, open loop at 1,000, 2,000 and 5,000 requests/s (BENCH_ENGINE_SECONDS each,
  *     default 10): request i is due at i/rate and its client time counts from then, so a
  *     generator or an engine that falls behind shows as latency; `achieved_per_s` is the
@@ -248,7 +248,8 @@ async function serveBaseline(): Promise<void> {
     res.end(json);
   }
 
-  // Warm: every request's features into the LRU and the decision and explanation JIT-compiled.
+  // Warm: every request's series loaded (its feature columns built) and the decision and
+  // explanation JIT-compiled.
   for (const payload of predictPayloads()) {
     const { decision } = await runtime.service.decide(
       parsePredictRequest(JSON.parse(payload), Date.now()),

@@ -16,18 +16,30 @@
  *     series (no warm-up, no cache).
  * Prints one JSON object on the last line. Stops only what it started.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { openRepositories } from '@tradeplane/db';
 import { runIngestion } from '@tradeplane/marketdata';
-import { generateSecret, sha256Hex } from '@tradeplane/platform';
 import { featureVectorAt, sliceBars, vectorFromSeries } from '@tradeplane/quant';
 import { referenceFeatureSeries } from '@tradeplane/quant/testing';
 import { BarStore, FeatureService, LeakageMonitor, loadEngineConfig } from '../src';
+import {
+  createApiKey,
+  healthz,
+  migrate,
+  peakRssMb,
+  percentiles,
+  repoRoot,
+  seededRandom,
+  sleep,
+  spawnTs,
+  stackDown,
+  stackUp,
+  stopChild,
+} from '../../../test/load';
 
-const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const CONCURRENCY = 32;
 const WARM_REQUESTS = Number(process.env.BENCH_WARM_REQUESTS ?? 40_000);
 const COLD_REQUESTS = Number(process.env.BENCH_COLD_REQUESTS ?? 3_000);
@@ -37,18 +49,6 @@ const NEW_BAR_ROUNDS = Number(process.env.BENCH_NEW_BAR_ROUNDS ?? 250);
 const HISTORICAL_REQUESTS = Number(process.env.BENCH_HISTORICAL_REQUESTS ?? 20_000);
 const OLD_COLD_REQUESTS = Number(process.env.BENCH_OLD_COLD_REQUESTS ?? 200);
 const log = (msg: string) => console.error(`[bench:features] ${msg}`);
-
-function percentiles(samples: number[]) {
-  const s = Float64Array.from(samples).sort();
-  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
-  const round = (x: number) => Math.round(x * 1000) / 1000;
-  return {
-    p50_ms: round(at(0.5)),
-    p95_ms: round(at(0.95)),
-    p99_ms: round(at(0.99)),
-    max_ms: round(s[s.length - 1]!),
-  };
-}
 
 async function runLoad<T>(requests: T[], send: (r: T) => Promise<string>) {
   const latencies: number[] = [];
@@ -91,12 +91,6 @@ function timeEach(count: number, run: (i: number) => void) {
   return percentiles(samples);
 }
 
-/** Peak resident set of this process (VmHWM), in MiB. */
-function peakRssMb(): number {
-  const status = readFileSync('/proc/self/status', 'utf8');
-  return Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) / 1024);
-}
-
 /**
  * The server-side figures, with the engine's classes in this process. The universe's last
  * NEW_BAR_ROUNDS bars are hidden behind a replay cut-off, then played back one real bar per
@@ -120,8 +114,7 @@ async function serverSide(repos: ReturnType<typeof openRepositories>, symbols: s
   }
 
   // Random historical asOf on freshly loaded series: the first read of each builds its state.
-  let seed = 777;
-  const rand = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const rand = seededRandom(777);
   const loadStarted = performance.now();
   for (const symbol of symbols) await features.vector(symbol, '1d', Date.now());
   const loadAndBuildMs = performance.now() - loadStarted;
@@ -205,32 +198,17 @@ async function serverSide(repos: ReturnType<typeof openRepositories>, symbols: s
     feature_column_bytes_per_bar: Math.round((stats.columnBytes / barsHeld) * 10) / 10,
     goal_new_bar_p95_ms: 0.5,
     goal_historical_p95_ms: 1,
-    bench_peak_rss_mb: peakRssMb(),
+    bench_peak_rss_mb: peakRssMb(process.pid),
   };
 }
 
-function stackUp(): boolean {
-  try {
-    execFileSync('bash', [path.join(repoRoot, 'infra/stack.sh'), 'status'], { stdio: 'ignore' });
-    return false;
-  } catch {
-    log('starting the local stack');
-    execFileSync('bash', [path.join(repoRoot, 'infra/stack.sh'), 'up'], { stdio: 'inherit' });
-    return true;
-  }
-}
-
 async function main() {
-  const startedStack = stackUp();
+  const startedStack = stackUp(log);
   const env = { ...process.env, LOG_LEVEL: 'warn' };
   const config = loadEngineConfig(env);
   const engineUrl = `http://127.0.0.1:${config.engine.ENGINE_PORT}`;
   const repos = openRepositories({ url: config.db.DATABASE_URL, poolMax: CONCURRENCY });
-  execFileSync(
-    process.execPath,
-    [path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), 'packages/db/src/migrate/cli.ts'],
-    { cwd: repoRoot, stdio: 'ignore' },
-  );
+  migrate();
 
   // Real data: the daily universe and the 1-minute BTC candles.
   const dataDir = existsSync(path.resolve(repoRoot, '../shared/data'))
@@ -248,41 +226,13 @@ async function main() {
   }
 
   let engine: ChildProcess | null = null;
-  const alive = await fetch(`${engineUrl}/healthz`).then(
-    () => true,
-    () => false,
-  );
-  if (!alive) {
+  if (!(await healthz(engineUrl))) {
     log(`starting the engine at ${engineUrl}`);
-    engine = spawn(
-      process.execPath,
-      [path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), 'packages/engine/src/main.ts'],
-      {
-        cwd: repoRoot,
-        env: { ...env, LEAKAGE_SAMPLE_RATE: '0.01' },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
-    );
-    for (
-      let i = 0;
-      i < 240 &&
-      !(await fetch(`${engineUrl}/healthz`).then(
-        () => true,
-        () => false,
-      ));
-      i++
-    ) {
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    engine = spawnTs('packages/engine/src/main.ts', [], { ...env, LEAKAGE_SAMPLE_RATE: '0.01' });
+    for (let i = 0; i < 240 && !(await healthz(engineUrl)); i++) await sleep(250);
   }
 
-  const { secret, displayPrefix } = generateSecret('key');
-  await repos.apiKeys.create({
-    name: 'bench:features',
-    prefix: displayPrefix,
-    keyHash: sha256Hex(secret),
-    createdBy: null,
-  });
+  const secret = await createApiKey(repos, 'bench:features');
   const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const fetchVector = (symbol: string, timeframe: string, asOf: number) =>
     new Promise<string>((resolve, reject) => {
@@ -309,7 +259,7 @@ async function main() {
       )
     )
       break;
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
   }
 
   // Requests: (symbol, timeframe, asOf at a real bar) drawn with a fixed seed.
@@ -322,8 +272,7 @@ async function main() {
       series.push({ symbol: inst.symbol, timeframe: s.timeframe, id: inst.id, ts: cols.ts });
     }
   }
-  let seed = 12345;
-  const rand = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const rand = seededRandom(12345);
   const draw = () => {
     const s = series[Math.floor(rand() * series.length)]!;
     return { ...s, asOf: s.ts[Math.floor(rand() * s.ts.length)]! };
@@ -354,12 +303,8 @@ async function main() {
 
   agent.destroy();
   await repos.db.close();
-  if (engine) {
-    engine.kill('SIGTERM');
-    await new Promise((r) => engine!.once('exit', r));
-  }
-  if (startedStack)
-    execFileSync('bash', [path.join(repoRoot, 'infra/stack.sh'), 'down'], { stdio: 'inherit' });
+  if (engine) await stopChild(engine);
+  if (startedStack) stackDown();
 
   const result = {
     benchmark: 'features',

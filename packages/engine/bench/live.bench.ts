@@ -16,67 +16,47 @@
  * Ends the replay (the engine shows every stored bar again). Prints one JSON object on the
  * last line. Stops only what it started.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { openRepositories } from '@tradeplane/db';
 import { runIngestion } from '@tradeplane/marketdata';
-import { createCacheConnection, generateSecret, sha256Hex } from '@tradeplane/platform';
 import { featureVectorAt, type BarColumns } from '@tradeplane/quant';
 import { loadEngineConfig } from '../src';
+import {
+  createApiKey,
+  healthz,
+  migrate,
+  percentiles,
+  repoRoot,
+  seededRandom,
+  sleep,
+  spawnTs,
+  stackDown,
+  stackUp,
+  stopChild,
+} from '../../../test/load';
 
-const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const dataDir = path.resolve(repoRoot, '../shared/data');
 const LIVE_BARS = Number(process.env.BENCH_LIVE_BARS ?? 60);
 const HISTORICAL_REQUESTS = Number(process.env.BENCH_LIVE_HISTORICAL ?? 300);
-/**
- * Redis database of the engine this benchmark starts, emptied first: feature vectors cached by
- * an earlier run (same series, same versions) would otherwise make "first" decisions warm.
- */
-const BENCH_CACHE_DB = 15;
 const log = (msg: string) => console.error(`[bench:live] ${msg}`);
 
-function percentiles(prefix: string, samples: number[]): Record<string, number> {
-  const s = Float64Array.from(samples).sort();
-  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
-  const round = (x: number) => Math.round(x * 1000) / 1000;
-  return {
-    [`${prefix}_p50_ms`]: round(at(0.5)),
-    [`${prefix}_p95_ms`]: round(at(0.95)),
-    [`${prefix}_p99_ms`]: round(at(0.99)),
-  };
+/** P50/P95/P99 under `prefix`, the keys this benchmark prints. */
+function prefixedPercentiles(prefix: string, samples: number[]): Record<string, number> {
+  const p = percentiles(samples);
+  return { [`${prefix}_p50_ms`]: p.p50_ms, [`${prefix}_p95_ms`]: p.p95_ms, [`${prefix}_p99_ms`]: p.p99_ms };
 }
-
-function stackUp(): boolean {
-  try {
-    execFileSync('bash', [path.join(repoRoot, 'infra/stack.sh'), 'status'], { stdio: 'ignore' });
-    return false;
-  } catch {
-    log('starting the local stack');
-    execFileSync('bash', [path.join(repoRoot, 'infra/stack.sh'), 'up'], { stdio: 'inherit' });
-    return true;
-  }
-}
-
-const alive = (url: string) =>
-  fetch(`${url}/healthz`).then(
-    () => true,
-    () => false,
-  );
 
 async function main() {
-  const startedStack = stackUp();
+  const startedStack = stackUp(log);
   const env = { ...process.env, LOG_LEVEL: 'warn' };
   const config = loadEngineConfig(env);
   const engineUrl = `http://127.0.0.1:${config.engine.ENGINE_PORT}`;
   const benchmark = config.engine.ENGINE_REGIME_SYMBOL.toUpperCase();
   const repos = openRepositories({ url: config.db.DATABASE_URL, poolMax: 4 });
-  execFileSync(
-    process.execPath,
-    [path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), 'packages/db/src/migrate/cli.ts'],
-    { cwd: repoRoot, stdio: 'ignore', env },
-  );
+  migrate();
   for (const file of ['daily/stock_prices.csv', 'daily/spy_prices.csv'].map((f) => path.join(dataDir, f))) {
     const run = await repos.ingestionRuns.create(file, null);
     await runIngestion(repos, run.id, file);
@@ -89,34 +69,13 @@ async function main() {
     .slice(1);
 
   let engine: ChildProcess | null = null;
-  if (!(await alive(engineUrl))) {
+  if (!(await healthz(engineUrl))) {
     log(`starting the engine at ${engineUrl}`);
-    const cacheUrl = Object.assign(new URL(config.redis.REDIS_CACHE_URL), { pathname: `/${BENCH_CACHE_DB}` });
-    const cache = createCacheConnection(cacheUrl.toString(), {
-      commandTimeout: 5_000,
-      enableOfflineQueue: true,
-    });
-    await cache.flushdb();
-    cache.disconnect();
-    engine = spawn(
-      process.execPath,
-      [path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), 'packages/engine/src/main.ts'],
-      {
-        cwd: repoRoot,
-        env: { ...env, LEAKAGE_SAMPLE_RATE: '0', REDIS_CACHE_URL: cacheUrl.toString() },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
-    );
-    for (let i = 0; i < 480 && !(await alive(engineUrl)); i++) await new Promise((r) => setTimeout(r, 250));
+    engine = spawnTs('packages/engine/src/main.ts', [], { ...env, LEAKAGE_SAMPLE_RATE: '0' });
+    for (let i = 0; i < 480 && !(await healthz(engineUrl)); i++) await sleep(250);
   }
 
-  const { secret, displayPrefix } = generateSecret('key');
-  await repos.apiKeys.create({
-    name: 'bench:live',
-    prefix: displayPrefix,
-    keyHash: sha256Hex(secret),
-    createdBy: null,
-  });
+  const secret = await createApiKey(repos, 'bench:live');
   const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
   const post = (route: string, body: unknown, method = 'POST') =>
     new Promise<{ status: number; json: any; ms: number }>((resolve, reject) => {
@@ -177,7 +136,7 @@ async function main() {
   for (let i = 0; i < 160; i++) {
     replay = await post('/api/v1/replays', { symbols: universe, timeframe: '1d', from });
     if (replay.status !== 401) break;
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
   }
   if (replay.status !== 200) throw new Error(`replay refused: ${JSON.stringify(replay.json)}`);
   const replayId = replay.json.id as string;
@@ -231,8 +190,7 @@ async function main() {
     }
 
     // Historical decisions at random bars before the cut-off, each asOf asked once.
-    let seed = 20_180_102;
-    const rand = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    const rand = seededRandom(20_180_102);
     const history = Array.from(reference.ts).filter((t) => t < from && t > Date.UTC(2015, 0, 1));
     const historical = { total: [] as number[], features: [] as number[] };
     const asked = new Set<number>();
@@ -251,16 +209,16 @@ async function main() {
     await sampleRss();
 
     const p = {
-      ...percentiles('first_decision_server', first.total),
-      ...percentiles('first_decision_features', first.features),
-      ...percentiles('first_decision_client', first.client),
-      ...percentiles('historical_server', historical.total),
-      ...percentiles('historical_features', historical.features),
-      ...percentiles('baseline_cold_features', baselineMs),
-      ...percentiles('ingest_client', ingestMs),
+      ...prefixedPercentiles('first_decision_server', first.total),
+      ...prefixedPercentiles('first_decision_features', first.features),
+      ...prefixedPercentiles('first_decision_client', first.client),
+      ...prefixedPercentiles('historical_server', historical.total),
+      ...prefixedPercentiles('historical_features', historical.features),
+      ...prefixedPercentiles('baseline_cold_features', baselineMs),
+      ...prefixedPercentiles('ingest_client', ingestMs),
     };
     const ratio = (a: number, b: number) => Math.round((a / b) * 10) / 10;
-    // Sampled after every bar and at the end (the engine runs under tsx, a child of the spawned process).
+    // Sampled after every bar and at the end from /metrics: the engine may be one this run did not start.
     const peakRssMb = Math.round(Math.max(...rssSamples) / 1048576);
     const result = {
       benchmark: 'live',
@@ -279,9 +237,7 @@ async function main() {
       bars_ingested_per_s: Math.round(barsPosted / (ingestMs.reduce((a, b) => a + b, 0) / 1000)),
       engine_peak_rss_mb: peakRssMb,
       errors,
-      engine: engine
-        ? `started by the benchmark (Redis cache db ${BENCH_CACHE_DB}, emptied first)`
-        : 'already running (its Redis cache may hold vectors of an earlier run)',
+      engine: engine ? 'started by the benchmark' : 'already running',
       goal_first_decision_server_p95_ms: 0.5,
       goal_historical_server_p95_ms: 1,
     };
@@ -290,12 +246,8 @@ async function main() {
     await post(`/api/v1/replays/${replayId}`, {}, 'DELETE').catch(() => undefined);
     agent.destroy();
     await repos.db.close();
-    if (engine) {
-      engine.kill('SIGTERM');
-      await new Promise((r) => engine!.once('exit', r));
-    }
-    if (startedStack)
-      execFileSync('bash', [path.join(repoRoot, 'infra/stack.sh'), 'down'], { stdio: 'inherit' });
+    if (engine) await stopChild(engine);
+    if (startedStack) stackDown();
   }
 }
 

@@ -33,43 +33,21 @@ import {
   type ForensicsModelCache,
 } from '@tradeplane/models';
 import {
-  Counter,
-  Gauge,
   Histogram,
+  TopicConsumer,
   type BatchPosition,
   type ConsumedEvent,
-  type EventConsumer,
-  type EventSender,
-  type KafkaAdapter,
-  type Logger,
-  type Registry,
+  type TopicConsumerDeps,
 } from '@tradeplane/platform';
 import { ArtifactStoreError } from '@tradeplane/tracking';
 
-export interface ForensicsConsumerOptions {
-  kafka: Pick<KafkaAdapter, 'consume'>;
-  /** Sends dead letters (an idempotent producer). */
-  deadLetters: EventSender;
+export interface ForensicsConsumerOptions extends TopicConsumerDeps {
   store: Pick<ForensicsRepository, 'storeMany'>;
   models: Pick<ForensicsModelCache, 'forDecision'>;
-  topic: string;
-  groupId: string;
-  deadLetterTopic: string;
-  metrics: Registry;
-  log: Logger;
-  clock?: () => number;
 }
 
-/** Dead letters keep at most this much of the original value. */
-const DEAD_LETTER_VALUE_MAX = 100_000;
-
 export class ForensicsConsumer {
-  private consumer: EventConsumer | null = null;
-  private stopped = false;
-  private readonly clock: () => number;
-  private readonly events: Counter<'outcome'>;
-  private readonly lag: Gauge<'partition'>;
-  private readonly lagSeconds: Gauge;
+  private readonly consumer: TopicConsumer;
   private readonly delay: Histogram;
   private readonly publishDelay: Histogram;
   private readonly explainSeconds: Histogram;
@@ -77,25 +55,27 @@ export class ForensicsConsumer {
   readonly stats = { explained: 0, failed: 0, deadLettered: 0, duplicates: 0, batches: 0 };
 
   constructor(private readonly options: ForensicsConsumerOptions) {
-    this.clock = options.clock ?? Date.now;
+    this.consumer = new TopicConsumer({
+      ...options,
+      handleBatch: (events, position) => this.handleBatch(events, position),
+      // The decisions topic has 3 partitions: one's insert overlaps another's explanation.
+      partitionsConsumedConcurrently: 3,
+      metricText: {
+        events: {
+          name: 'tp_forensics_events_total',
+          help: 'Decision events handled by the forensics consumer, by outcome (explained, failed, dead_lettered, duplicate)',
+        },
+        lagMessages: {
+          name: 'tp_forensics_consumer_lag_messages',
+          help: 'Messages of the decisions topic behind the high watermark, per partition, after the last batch',
+        },
+        lagSeconds: {
+          name: 'tp_forensics_consumer_lag_seconds',
+          help: 'Age of the newest decision of the last stored batch when it was stored',
+        },
+      },
+    });
     const registers = [options.metrics];
-    this.events = new Counter({
-      name: 'tp_forensics_events_total',
-      help: 'Decision events handled by the forensics consumer, by outcome (explained, failed, dead_lettered, duplicate)',
-      labelNames: ['outcome'],
-      registers,
-    });
-    this.lag = new Gauge({
-      name: 'tp_forensics_consumer_lag_messages',
-      help: 'Messages of the decisions topic behind the high watermark, per partition, after the last batch',
-      labelNames: ['partition'],
-      registers,
-    });
-    this.lagSeconds = new Gauge({
-      name: 'tp_forensics_consumer_lag_seconds',
-      help: 'Age of the newest decision of the last stored batch when it was stored',
-      registers,
-    });
     this.delay = new Histogram({
       name: 'tp_forensics_explanation_delay_seconds',
       help: 'Decision made (its id timestamp) → explanation stored',
@@ -118,15 +98,7 @@ export class ForensicsConsumer {
 
   /** Joins the group (from the oldest message when the group is new). */
   async start(): Promise<void> {
-    this.consumer = await this.options.kafka.consume({
-      groupId: this.options.groupId,
-      topics: [this.options.topic],
-      fromBeginning: true,
-      // The decisions topic has 3 partitions: one's insert overlaps another's explanation.
-      partitionsConsumedConcurrently: 3,
-      handleBatch: (events, position) => this.handleBatch(events, position),
-    });
-    if (this.stopped) await this.stop();
+    if (!(await this.consumer.start())) return;
     this.options.log.info(
       { topic: this.options.topic, groupId: this.options.groupId, deadLetters: this.options.deadLetterTopic },
       'forensics consumer started',
@@ -134,11 +106,8 @@ export class ForensicsConsumer {
   }
 
   /** Finishes the batch in hand and leaves the group. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    const consumer = this.consumer;
-    this.consumer = null;
-    await consumer?.stop();
+  stop(): Promise<void> {
+    return this.consumer.stop();
   }
 
   /** One partition's batch. Public for tests. */
@@ -153,7 +122,7 @@ export class ForensicsConsumer {
       if (reason === null && parsed.ok) {
         decisions.push({ event: parsed.event, json: message.value! });
         this.publishDelay.observe(Math.max(0, message.timestamp - parsed.event.at) / 1000);
-      } else dead.push(this.deadLetter(message, reason ?? 'invalid'));
+      } else dead.push(this.consumer.deadLetter(message, reason ?? 'invalid'));
     }
 
     const started = performance.now();
@@ -161,24 +130,12 @@ export class ForensicsConsumer {
     this.explainSeconds.observe((performance.now() - started) / 1000);
 
     // Dead letters first: once the rows are stored the offsets may be committed.
-    if (dead.length > 0) {
-      await this.options.deadLetters.send(
-        this.options.deadLetterTopic,
-        dead.map((d) => ({
-          key: d.key ?? `${d.topic}:${d.partition}:${d.offset}`,
-          value: JSON.stringify(d),
-        })),
-      );
-      this.events.inc({ outcome: 'dead_lettered' }, dead.length);
-      this.stats.deadLettered += dead.length;
-      this.options.log.warn(
-        { count: dead.length, first: { offset: dead[0]!.offset, reason: dead[0]!.reason } },
-        'dead-lettered malformed decision events',
-      );
-    }
+    // Not `+= await`: that reads the total before the send, while another partition adds to it.
+    const deadLettered = await this.consumer.sendDeadLetters(dead, 'dead-lettered malformed decision events');
+    this.stats.deadLettered += deadLettered;
 
     const stored = new Set(await this.options.store.storeMany(rows));
-    const now = this.clock();
+    const now = this.consumer.clock();
     let explained = 0;
     let failed = 0;
     let newest = 0;
@@ -191,15 +148,14 @@ export class ForensicsConsumer {
       this.delay.observe(Math.max(0, now - decidedAt) / 1000);
     }
     const duplicates = rows.length - stored.size;
-    this.events.inc({ outcome: 'explained' }, explained);
-    this.events.inc({ outcome: 'failed' }, failed);
-    this.events.inc({ outcome: 'duplicate' }, duplicates);
+    this.consumer.count('explained', explained);
+    this.consumer.count('failed', failed);
+    this.consumer.count('duplicate', duplicates);
     this.stats.explained += explained;
     this.stats.failed += failed;
     this.stats.duplicates += duplicates;
     this.stats.batches++;
-    if (newest > 0) this.lagSeconds.set(Math.max(0, now - newest) / 1000);
-    if (position) this.lag.set({ partition: String(position.partition) }, position.offsetLag);
+    this.consumer.recordLag(position, newest);
   }
 
   /**
@@ -242,18 +198,6 @@ export class ForensicsConsumer {
       );
     }
     return rows;
-  }
-
-  private deadLetter(message: ConsumedEvent, reason: string): DeadLetter {
-    return {
-      reason,
-      topic: message.topic,
-      partition: message.partition,
-      offset: message.offset,
-      key: message.key,
-      value: message.value === null ? null : message.value.slice(0, DEAD_LETTER_VALUE_MAX),
-      at: new Date(this.clock()).toISOString(),
-    };
   }
 }
 

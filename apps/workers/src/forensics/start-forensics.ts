@@ -1,6 +1,6 @@
 import type { Repositories } from '@tradeplane/db';
 import { ForensicsModelCache, parseExecutionProviders, registryModelSource } from '@tradeplane/models';
-import { KafkaAdapter, retryJoin, type Logger, type Registry } from '@tradeplane/platform';
+import { joinInBackground, KafkaAdapter, type Logger, type Registry } from '@tradeplane/platform';
 import { LocalDirectoryArtifactStore } from '@tradeplane/tracking';
 import type { ForensicsProcessConfig } from '../config';
 import { ForensicsConsumer } from './forensics-consumer';
@@ -44,14 +44,12 @@ export function startForensics(deps: {
     log,
   });
 
-  const joining = retryJoin(() => consumer.start(), log, 'the decisions topic');
+  const running = joinInBackground(consumer, kafka, log, 'the decisions topic');
 
   return {
     consumer,
     async stop() {
-      await joining.stop();
-      await consumer.stop();
-      await kafka.close();
+      await running.stop();
       await models.close();
     },
   };

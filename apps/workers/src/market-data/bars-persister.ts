@@ -19,45 +19,24 @@
 import { parseMarketDataEvent, type DeadLetter, type MarketBar } from '@tradeplane/contracts';
 import type { BarsRepository, InstrumentsRepository } from '@tradeplane/db';
 import {
-  Counter,
-  Gauge,
+  TopicConsumer,
   type BatchPosition,
   type ConsumedEvent,
-  type EventConsumer,
-  type EventSender,
-  type KafkaAdapter,
-  type Logger,
-  type Registry,
+  type TopicConsumerDeps,
 } from '@tradeplane/platform';
 import type { BarsStored, BarsStoredSignal } from './bars-stored';
 
 export type PersistedBarOutcome = 'inserted' | 'duplicate' | 'late' | 'dead_lettered';
 
-export interface BarsPersisterOptions {
-  kafka: Pick<KafkaAdapter, 'consume'>;
-  deadLetters: EventSender;
+export interface BarsPersisterOptions extends TopicConsumerDeps {
   bars: Pick<BarsRepository, 'insertNew'>;
   instruments: Pick<InstrumentsRepository, 'findBySymbol'>;
   /** Told after each stored batch which series got new bars. */
   stored: BarsStoredSignal;
-  topic: string;
-  groupId: string;
-  deadLetterTopic: string;
-  metrics: Registry;
-  log: Logger;
-  clock?: () => number;
 }
 
-/** Dead letters keep at most this much of the original value. */
-const DEAD_LETTER_VALUE_MAX = 100_000;
-
 export class BarsPersister {
-  private consumer: EventConsumer | null = null;
-  private stopped = false;
-  private readonly clock: () => number;
-  private readonly outcomes: Counter<'outcome'>;
-  private readonly lag: Gauge<'partition'>;
-  private readonly lagSeconds: Gauge;
+  private readonly consumer: TopicConsumer;
   /** Instrument ids by symbol (instruments are never renamed or removed). */
   private readonly ids = new Map<string, number>();
   readonly stats: Record<PersistedBarOutcome, number> & { batches: number } = {
@@ -69,53 +48,40 @@ export class BarsPersister {
   };
 
   constructor(private readonly options: BarsPersisterOptions) {
-    this.clock = options.clock ?? Date.now;
-    const registers = [options.metrics];
-    this.outcomes = new Counter({
-      name: 'tp_market_data_bars_persisted_total',
-      help: 'Bars handled by the persister, by outcome (inserted, duplicate, late, dead_lettered)',
-      labelNames: ['outcome'],
-      registers,
-    });
-    this.lag = new Gauge({
-      name: 'tp_market_data_persister_lag_messages',
-      help: 'Messages of the market-data topic behind the high watermark, per partition, after the last batch',
-      labelNames: ['partition'],
-      registers,
-    });
-    this.lagSeconds = new Gauge({
-      name: 'tp_market_data_persister_lag_seconds',
-      help: 'Age of the newest bar event of the last stored batch (accepted by the engine → stored)',
-      registers,
+    this.consumer = new TopicConsumer({
+      ...options,
+      handleBatch: (events, position) => this.handleBatch(events, position),
+      // One partition's insert overlaps another's parsing.
+      partitionsConsumedConcurrently: 3,
+      metricText: {
+        events: {
+          name: 'tp_market_data_bars_persisted_total',
+          help: 'Bars handled by the persister, by outcome (inserted, duplicate, late, dead_lettered)',
+        },
+        lagMessages: {
+          name: 'tp_market_data_persister_lag_messages',
+          help: 'Messages of the market-data topic behind the high watermark, per partition, after the last batch',
+        },
+        lagSeconds: {
+          name: 'tp_market_data_persister_lag_seconds',
+          help: 'Age of the newest bar event of the last stored batch (accepted by the engine → stored)',
+        },
+      },
     });
   }
 
   /** Joins the group (from the oldest message when the group is new: no bar is skipped). */
   async start(): Promise<void> {
-    const consumer = await this.options.kafka.consume({
-      groupId: this.options.groupId,
-      topics: [this.options.topic],
-      fromBeginning: true,
-      // One partition's insert overlaps another's parsing.
-      partitionsConsumedConcurrently: 3,
-      handleBatch: (events, position) => this.handleBatch(events, position),
-    });
-    if (this.stopped) {
-      await consumer.stop();
-      return;
-    }
-    this.consumer = consumer;
+    if (!(await this.consumer.start())) return;
     this.options.log.info(
       { topic: this.options.topic, groupId: this.options.groupId, deadLetters: this.options.deadLetterTopic },
       'bars persister started',
     );
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    const consumer = this.consumer;
-    this.consumer = null;
-    await consumer?.stop();
+  /** Finishes the batch in hand and leaves the group. Safe to call twice. */
+  stop(): Promise<void> {
+    return this.consumer.stop();
   }
 
   /** One partition's batch. Public for tests. */
@@ -130,17 +96,19 @@ export class BarsPersister {
     for (const message of batch) {
       const parsed = parseMarketDataEvent(message.value);
       if (!parsed.ok) {
-        dead.push(this.deadLetter(message, parsed.reason));
+        dead.push(this.consumer.deadLetter(message, parsed.reason));
         continue;
       }
       const { bar, event } = parsed;
       if (message.key !== null && message.key !== bar.symbol) {
-        dead.push(this.deadLetter(message, `key '${message.key}' is not the symbol '${bar.symbol}'`));
+        dead.push(
+          this.consumer.deadLetter(message, `key '${message.key}' is not the symbol '${bar.symbol}'`),
+        );
         continue;
       }
       const instrumentId = await this.instrumentId(bar.symbol);
       if (instrumentId === null) {
-        dead.push(this.deadLetter(message, `symbol: unknown symbol ${bar.symbol}`));
+        dead.push(this.consumer.deadLetter(message, `symbol: unknown symbol ${bar.symbol}`));
         continue;
       }
       newestAccepted = Math.max(newestAccepted, event.acceptedAt);
@@ -160,20 +128,9 @@ export class BarsPersister {
     }
 
     // Dead letters first: once the bars are stored the offsets may be committed.
-    if (dead.length > 0) {
-      await this.options.deadLetters.send(
-        this.options.deadLetterTopic,
-        dead.map((d) => ({
-          key: d.key ?? `${d.topic}:${d.partition}:${d.offset}`,
-          value: JSON.stringify(d),
-        })),
-      );
-      this.count('dead_lettered', dead.length);
-      this.options.log.warn(
-        { count: dead.length, first: { offset: dead[0]!.offset, reason: dead[0]!.reason } },
-        'dead-lettered market-data events',
-      );
-    }
+    // Not `+= await`: that reads the total before the send, while another partition adds to it.
+    const deadLettered = await this.consumer.sendDeadLetters(dead, 'dead-lettered market-data events');
+    this.stats.dead_lettered += deadLettered;
 
     const signalled: BarsStored[] = [];
     for (const entry of series.values()) {
@@ -198,8 +155,7 @@ export class BarsPersister {
       this.options.log.warn({ late, partition: position?.partition }, 'refused late market-data bars');
     }
     this.stats.batches++;
-    if (newestAccepted > 0) this.lagSeconds.set(Math.max(0, this.clock() - newestAccepted) / 1000);
-    if (position) this.lag.set({ partition: String(position.partition) }, position.offsetLag);
+    this.consumer.recordLag(position, newestAccepted);
     this.options.stored.emit(signalled);
   }
 
@@ -214,19 +170,7 @@ export class BarsPersister {
   private count(outcome: PersistedBarOutcome, n: number): void {
     if (n === 0) return;
     this.stats[outcome] += n;
-    this.outcomes.inc({ outcome }, n);
-  }
-
-  private deadLetter(message: ConsumedEvent, reason: string): DeadLetter {
-    return {
-      reason,
-      topic: message.topic,
-      partition: message.partition,
-      offset: message.offset,
-      key: message.key,
-      value: message.value === null ? null : message.value.slice(0, DEAD_LETTER_VALUE_MAX),
-      at: new Date(this.clock()).toISOString(),
-    };
+    this.consumer.count(outcome, n);
   }
 }
 

@@ -1,5 +1,11 @@
 import type { Repositories } from '@tradeplane/db';
-import { KafkaAdapter, retryJoin, type KafkaConfig, type Logger, type Registry } from '@tradeplane/platform';
+import {
+  joinInBackground,
+  KafkaAdapter,
+  type KafkaConfig,
+  type Logger,
+  type Registry,
+} from '@tradeplane/platform';
 import type { z } from 'zod';
 import { BarsPersister } from './bars-persister';
 import type { BarsStoredSignal } from './bars-stored';
@@ -37,13 +43,8 @@ export function startBarsPersister(deps: {
     metrics: deps.metrics,
     log,
   });
-  const joining = retryJoin(() => persister.start(), log, `the ${kafkaConfig.MARKET_DATA_TOPIC} topic`);
   return {
     persister,
-    async stop() {
-      await joining.stop();
-      await persister.stop();
-      await kafka.close();
-    },
+    ...joinInBackground(persister, kafka, log, `the ${kafkaConfig.MARKET_DATA_TOPIC} topic`),
   };
 }

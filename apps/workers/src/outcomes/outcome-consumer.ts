@@ -27,61 +27,45 @@ import {
   Counter,
   Gauge,
   SlotSampler,
+  TopicConsumer,
   type BatchPosition,
   type ConsumedEvent,
-  type EventConsumer,
-  type EventSender,
-  type KafkaAdapter,
-  type Logger,
-  type Registry,
+  type TopicConsumerDeps,
 } from '@tradeplane/platform';
 import type { BarsStored, BarsStoredSignal } from '../market-data/bars-stored';
 import { barKeyText, outcomeRecordedMessage, outcomeRows, resultFromCloses, rowBar } from './outcome-rows';
 
-export interface OutcomeConsumerOptions {
-  kafka: Pick<KafkaAdapter, 'consume'>;
-  deadLetters: EventSender;
+export interface OutcomeConsumerOptions extends TopicConsumerDeps {
   store: Pick<
     OutcomesRepository,
     'storeMany' | 'closesAfter' | 'resolvable' | 'resolveWaiting' | 'waitingCount' | 'forDecision'
   >;
   /** The persister's signal in this process, when it runs here. */
   barsStored?: Pick<BarsStoredSignal, 'on'>;
-  topic: string;
-  groupId: string;
-  deadLetterTopic: string;
   costBps: number;
   sweepMs: number;
   samplePerSecond: number;
   /** Claims a sample slot for all replicas (SET NX with a short expiry); true when this one got it. */
   claimSlot(slot: number, ttlMs: number): Promise<boolean>;
   publish(channel: string, message: OutcomeRecorded): Promise<void>;
-  metrics: Registry;
-  log: Logger;
-  clock?: () => number;
 }
 
 /** Waiting rows resolved per query of a sweep. */
 const RESOLVE_CHUNK = 5_000;
-const DEAD_LETTER_VALUE_MAX = 100_000;
 
 type Series = { symbol: string; timeframe: string };
 
 export class OutcomeConsumer {
-  private consumer: EventConsumer | null = null;
+  private readonly consumer: TopicConsumer;
   private stopped = false;
   private sweepTimer: NodeJS.Timeout | null = null;
   private unsubscribe: (() => void) | null = null;
   /** One resolution at a time; a request made meanwhile runs once after it. */
   private resolving: Promise<void> = Promise.resolve();
   private pending: { all: boolean; series: Map<string, Series> } | null = null;
-  private readonly clock: () => number;
   private readonly sampler: SlotSampler;
   private readonly rowsTotal: Counter<'status'>;
-  private readonly events: Counter<'outcome'>;
   private readonly waiting: Gauge;
-  private readonly lag: Gauge<'partition'>;
-  private readonly lagSeconds: Gauge;
   /** Totals since start, for tests and /healthz. */
   readonly stats = {
     recorded: 0,
@@ -94,7 +78,25 @@ export class OutcomeConsumer {
   };
 
   constructor(private readonly options: OutcomeConsumerOptions) {
-    this.clock = options.clock ?? Date.now;
+    this.consumer = new TopicConsumer({
+      ...options,
+      handleBatch: (events, position) => this.handleBatch(events, position),
+      partitionsConsumedConcurrently: 3,
+      metricText: {
+        events: {
+          name: 'tp_outcome_events_total',
+          help: 'Decision events handled by the outcome consumer, by outcome (booked, dead_lettered)',
+        },
+        lagMessages: {
+          name: 'tp_outcome_consumer_lag_messages',
+          help: 'Messages of the decisions topic behind the high watermark, per partition, after the last batch',
+        },
+        lagSeconds: {
+          name: 'tp_outcome_consumer_lag_seconds',
+          help: 'Age of the newest decision of the last stored batch when it was stored',
+        },
+      },
+    });
     this.sampler = new SlotSampler(options.samplePerSecond);
     const registers = [options.metrics];
     this.rowsTotal = new Counter({
@@ -103,40 +105,16 @@ export class OutcomeConsumer {
       labelNames: ['status'],
       registers,
     });
-    this.events = new Counter({
-      name: 'tp_outcome_events_total',
-      help: 'Decision events handled by the outcome consumer, by outcome (booked, dead_lettered)',
-      labelNames: ['outcome'],
-      registers,
-    });
     this.waiting = new Gauge({
       name: 'tp_outcome_waiting_rows',
       help: 'Ledger rows waiting for their next bar, after the last sweep',
-      registers,
-    });
-    this.lag = new Gauge({
-      name: 'tp_outcome_consumer_lag_messages',
-      help: 'Messages of the decisions topic behind the high watermark, per partition, after the last batch',
-      labelNames: ['partition'],
-      registers,
-    });
-    this.lagSeconds = new Gauge({
-      name: 'tp_outcome_consumer_lag_seconds',
-      help: 'Age of the newest decision of the last stored batch when it was stored',
       registers,
     });
   }
 
   /** Joins the group (from the oldest message when the group is new) and starts the sweeps. */
   async start(): Promise<void> {
-    this.consumer = await this.options.kafka.consume({
-      groupId: this.options.groupId,
-      topics: [this.options.topic],
-      fromBeginning: true,
-      partitionsConsumedConcurrently: 3,
-      handleBatch: (events, position) => this.handleBatch(events, position),
-    });
-    if (this.stopped) return this.stop();
+    if (!(await this.consumer.start())) return;
     this.unsubscribe =
       this.options.barsStored?.on((stored: readonly BarsStored[]) =>
         this.requestResolve(stored.filter((s) => s.inserted > 0)),
@@ -157,9 +135,7 @@ export class OutcomeConsumer {
     this.sweepTimer = null;
     this.unsubscribe?.();
     this.unsubscribe = null;
-    const consumer = this.consumer;
-    this.consumer = null;
-    await consumer?.stop();
+    await this.consumer.stop();
     await this.resolving;
   }
 
@@ -171,17 +147,19 @@ export class OutcomeConsumer {
     for (const message of batch) {
       const parsed = parseDecisionEvent(message.value);
       if (!parsed.ok) {
-        dead.push(this.deadLetter(message, parsed.reason));
+        dead.push(this.consumer.deadLetter(message, parsed.reason));
         continue;
       }
       const event: DecisionEvent = parsed.event;
       if (message.key !== null && message.key !== event.id) {
-        dead.push(this.deadLetter(message, `key '${message.key}' is not the decision id '${event.id}'`));
+        dead.push(
+          this.consumer.deadLetter(message, `key '${message.key}' is not the decision id '${event.id}'`),
+        );
         continue;
       }
       const built = outcomeRows(event, this.options.costBps);
       if (!built.ok) {
-        dead.push(this.deadLetter(message, built.reason));
+        dead.push(this.consumer.deadLetter(message, built.reason));
         continue;
       }
       rows.push(...built.rows);
@@ -192,21 +170,12 @@ export class OutcomeConsumer {
     for (const row of rows) row.result = resultFromCloses(row, closes.get(barKeyText(rowBar(row))));
 
     // Dead letters first: once the rows are stored the offsets may be committed.
-    if (dead.length > 0) {
-      await this.options.deadLetters.send(
-        this.options.deadLetterTopic,
-        dead.map((d) => ({
-          key: d.key ?? `${d.topic}:${d.partition}:${d.offset}`,
-          value: JSON.stringify(d),
-        })),
-      );
-      this.events.inc({ outcome: 'dead_lettered' }, dead.length);
-      this.stats.deadLettered += dead.length;
-      this.options.log.warn(
-        { count: dead.length, first: { offset: dead[0]!.offset, reason: dead[0]!.reason } },
-        'dead-lettered decision events the ledger cannot book',
-      );
-    }
+    // Not `+= await`: that reads the total before the send, while another partition adds to it.
+    const deadLettered = await this.consumer.sendDeadLetters(
+      dead,
+      'dead-lettered decision events the ledger cannot book',
+    );
+    this.stats.deadLettered += deadLettered;
 
     const stored = await this.options.store.storeMany(rows);
     const storedKeys = new Set(stored.map(keyText));
@@ -223,13 +192,12 @@ export class OutcomeConsumer {
     this.rowsTotal.inc({ status: 'recorded' }, recorded);
     this.rowsTotal.inc({ status: 'waiting' }, waiting);
     this.rowsTotal.inc({ status: 'duplicate' }, duplicates);
-    this.events.inc({ outcome: 'booked' }, fullyRecorded.size);
+    this.consumer.count('booked', fullyRecorded.size);
     this.stats.recorded += recorded;
     this.stats.waiting += waiting;
     this.stats.duplicates += duplicates;
     this.stats.batches++;
-    if (newest > 0) this.lagSeconds.set(Math.max(0, this.clock() - newest) / 1000);
-    if (position) this.lag.set({ partition: String(position.partition) }, position.offsetLag);
+    this.consumer.recordLag(position, newest);
     const sample = [...fullyRecorded].filter(([, all]) => all).at(-1);
     if (sample) await this.sample(sample[0]);
   }
@@ -281,7 +249,7 @@ export class OutcomeConsumer {
 
   /** Publishes a decision's outcome when its slot is free and all of its rows are recorded. */
   private async sample(decisionId: string): Promise<void> {
-    const slot = this.sampler.take(this.clock());
+    const slot = this.sampler.take(this.consumer.clock());
     if (slot === null) return;
     try {
       if (!(await this.options.claimSlot(slot, Math.ceil(this.sampler.slotMs * 2)))) return;
@@ -293,18 +261,6 @@ export class OutcomeConsumer {
       // A missed sample is not worth replaying the batch for.
       this.options.log.warn({ err, decisionId }, 'could not publish a recorded outcome');
     }
-  }
-
-  private deadLetter(message: ConsumedEvent, reason: string): DeadLetter {
-    return {
-      reason,
-      topic: message.topic,
-      partition: message.partition,
-      offset: message.offset,
-      key: message.key,
-      value: message.value === null ? null : message.value.slice(0, DEAD_LETTER_VALUE_MAX),
-      at: new Date(this.clock()).toISOString(),
-    };
   }
 }
 

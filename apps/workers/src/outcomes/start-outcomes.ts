@@ -1,5 +1,5 @@
 import type { Repositories } from '@tradeplane/db';
-import { KafkaAdapter, retryJoin, type Logger, type Redis, type Registry } from '@tradeplane/platform';
+import { joinInBackground, KafkaAdapter, type Logger, type Redis, type Registry } from '@tradeplane/platform';
 import type { OutcomesProcessConfig } from '../config';
 import type { BarsStoredSignal } from '../market-data/bars-stored';
 import { OutcomeConsumer } from './outcome-consumer';
@@ -44,13 +44,5 @@ export function startOutcomes(deps: {
     metrics: deps.metrics,
     log,
   });
-  const joining = retryJoin(() => consumer.start(), log, 'the decisions topic');
-  return {
-    consumer,
-    async stop() {
-      await joining.stop();
-      await consumer.stop();
-      await kafka.close();
-    },
-  };
+  return { consumer, ...joinInBackground(consumer, kafka, log, 'the decisions topic') };
 }

@@ -59,13 +59,13 @@ export const dbConfigSchema = z.object({
 export type DbConfig = z.infer<typeof dbConfigSchema>;
 
 /**
- * Redis: one instance for queues (noeviction + AOF), one for the feature cache (LRU). Secret:
+ * Redis: one instance for queues (noeviction + AOF), one for caches (LRU, no persistence). Secret:
  * a Redis URL may carry a password (`redis://:password@host`).
  */
 export const redisConfigSchema = z.object({
   /** URL of the queue instance (BullMQ, pub/sub). */
   REDIS_QUEUE_URL: secret(z.string().url().default('redis://127.0.0.1:56379')),
-  /** URL of the cache instance (feature vectors, the decision mirror). */
+  /** URL of the cache instance (the gateway's mirror of recent decisions). */
   REDIS_CACHE_URL: secret(z.string().url().default('redis://127.0.0.1:56380')),
 });
 export type RedisConfig = z.infer<typeof redisConfigSchema>;

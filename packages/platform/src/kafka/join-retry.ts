@@ -43,3 +43,23 @@ export function retryJoin(join: () => Promise<void>, log: Logger, what: string):
     },
   };
 }
+
+/**
+ * Starts a consumer in the background, its join retried as by `retryJoin`, and returns how to
+ * stop it in order: the retries, then the consumer (the batch in hand), then the Kafka clients.
+ */
+export function joinInBackground(
+  consumer: { start(): Promise<void>; stop(): Promise<void> },
+  kafka: { close(): Promise<void> },
+  log: Logger,
+  what: string,
+): { stop(): Promise<void> } {
+  const joining = retryJoin(() => consumer.start(), log, what);
+  return {
+    async stop() {
+      await joining.stop();
+      await consumer.stop();
+      await kafka.close();
+    },
+  };
+}

@@ -11,8 +11,9 @@ export function createQueueConnection(url: string, extra: RedisOptions = {}): Re
 }
 
 /**
- * Connection for the feature cache. Fails fast (no offline queue, one retry) so a cache
- * outage costs one short timeout, after which callers compute directly.
+ * Connection for the cache instance (the gateway's mirror of recent decisions). Fails fast (no
+ * offline queue, no retry) so a cache outage costs one short timeout, after which callers go on
+ * without it.
  */
 export function createCacheConnection(url: string, extra: RedisOptions = {}): Redis {
   return new Redis(url, {
