@@ -32,6 +32,8 @@ describe('outcome formatting', () => {
     expect(formatNet(0.001234)).toBe('+0.123%');
     expect(formatNet(-0.02, 2)).toBe('-2.00%');
     expect(formatNet(0)).toBe('0.000%');
+    expect(formatNet(-1e-7)).toBe('0.000%');
+    expect(formatNet(4e-6)).toBe('0.000%');
     expect(formatNet(null)).toBe('—');
     expect(formatNet(undefined)).toBe('—');
   });

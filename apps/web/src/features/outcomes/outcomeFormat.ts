@@ -4,7 +4,10 @@ import type { OutcomeGroup, OutcomePortfolio } from './operations';
 /** A realized return as a signed percent (`+0.123%`); `—` when there is none. */
 export function formatNet(net: number | null | undefined, digits = 3): string {
   if (net == null || !Number.isFinite(net)) return '—';
-  return `${net > 0 ? '+' : ''}${formatPercent(net, digits)}`;
+  const text = (net * 100).toFixed(digits);
+  // What rounds to zero is shown unsigned (not `-0.000%`).
+  if (Number(text) === 0) return `${(0).toFixed(digits)}%`;
+  return `${net > 0 ? '+' : ''}${text}%`;
 }
 
 /** A Sharpe ratio with its standard error (`1.23 ± 0.45`); `—` with fewer than two decisions. */
