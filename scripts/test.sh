@@ -52,7 +52,7 @@ psql -q postgresql://tradeplane:tradeplane@127.0.0.1:55432/postgres \
 export E2E_WEB_PORT=13000
 e2e_env=(DATABASE_URL=$E2E_DB ENGINE_PORT=17070 GATEWAY_PORT=14000
   WEB_PORT=$E2E_WEB_PORT WORKERS_METRICS_PORT=19464 ADMIN_EMAIL=admin@tradeplane.local ADMIN_PASSWORD=e2e-admin-password
-  FORENSICS_GROUP_ID=tradeplane-forensics-e2e
+  FORENSICS_GROUP_ID=tradeplane-forensics-e2e OUTCOME_GROUP_ID=tradeplane-outcomes-e2e
   TP_APP_DIR="$TP_STACK_DIR/app-e2e" NEXT_DIST_DIR=.next-e2e LOG_LEVEL=warn)
 if env "${e2e_env[@]}" bash scripts/start.sh >"$REPORT_DIR/e2e-start.log" 2>&1; then
   (cd apps/web && env E2E_BASE_URL="http://localhost:$E2E_WEB_PORT" E2E_ADMIN_PASSWORD=e2e-admin-password E2E_DATABASE_URL=$E2E_DB \

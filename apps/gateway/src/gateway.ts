@@ -41,6 +41,7 @@ import { forensicsResolvers } from './schema/forensics/forensics.resolvers';
 import { checkHealth, healthResolvers } from './schema/health/health.resolvers';
 import { ingestionResolvers } from './schema/ingestion/ingestion.resolvers';
 import { marketDataResolvers } from './schema/market-data/market-data.resolvers';
+import { outcomeResolvers } from './schema/outcomes/outcomes.resolvers';
 import { regimeResolvers } from './schema/regimes/regimes.resolvers';
 import { trainingResolvers } from './schema/training/training.resolvers';
 import { riskResolvers } from './schema/risk/risk.resolvers';
@@ -95,6 +96,7 @@ export function buildSchema() {
         tradingResolvers,
         decisionResolvers,
         forensicsResolvers,
+        outcomeResolvers,
       ],
     }),
   );

@@ -73,9 +73,9 @@ export const TRUSTED_DOCUMENTS: ReadonlyArray<{ name: string; sha256: string; qu
   },
   {
     name: 'features/decisions/operations.ts DECISION',
-    sha256: '3ef157ca6189b9ab8d1ae85317461a7462e9350e28ccadd4746eb51dd95e365a',
+    sha256: '57abab6f9930edbb046283a65add7046de3d535e0f64321e37699f52b1412ed3',
     query:
-      'query Decision($id: ID!) {\n  decision(id: $id) {\n    id requestKey at timeframe asOf symbols confidence\n    regime { bull bear sideways }\n    targets {\n      symbol barTime blendedSignal currentWeight proposedWeight targetWeight weightsNormalised\n      features { name value }\n      specialists { name version signal weight }\n    }\n    risk { verdict scale bindingRule rules { rule passed binding code limit actual after detail } }\n    models { arm versions { name version } }\n    shadow { versions { name version } targets { symbol proposedWeight blendedSignal } }\n    timings { featuresMs regimeMs modelsMs riskMs totalMs }\n  }\n}',
+      'query Decision($id: ID!) {\n  decision(id: $id) {\n    id requestKey at timeframe asOf symbols confidence\n    regime { bull bear sideways }\n    targets {\n      symbol barTime blendedSignal currentWeight proposedWeight targetWeight weightsNormalised\n      features { name value }\n      specialists { name version signal weight }\n    }\n    risk { verdict scale bindingRule rules { rule passed binding code limit actual after detail } }\n    models { arm versions { name version } }\n    shadow { versions { name version } targets { symbol proposedWeight blendedSignal } }\n    timings { featuresMs regimeMs modelsMs riskMs totalMs }\n    outcome {\n      status net\n      arms { arm acted modelLabel status gross cost net turnover }\n      rows { symbol arm acted weightChange assetReturn gross cost net status nextBarTime }\n    }\n  }\n}',
   },
   {
     name: 'features/decisions/operations.ts DECISION_SAMPLED',
@@ -85,9 +85,9 @@ export const TRUSTED_DOCUMENTS: ReadonlyArray<{ name: string; sha256: string; qu
   },
   {
     name: 'features/decisions/operations.ts RECENT_DECISIONS',
-    sha256: '805505992555e53c8333c9fefa992448cb7b073e768161e327aa4511aa1377f1',
+    sha256: '4b7fa76a70dc978401347f8f6462bcea7b34df81db0461499aa42c45d7c9623e',
     query:
-      'query RecentDecisions($first: Int, $symbol: String) {\n  recentDecisions(first: $first, symbol: $symbol) { id at symbols targets { symbol currentWeight targetWeight } risk { verdict } models { arm } timings { totalMs } }\n}',
+      'query RecentDecisions($first: Int, $symbol: String) {\n  recentDecisions(first: $first, symbol: $symbol) { id at symbols targets { symbol currentWeight targetWeight } risk { verdict } models { arm } timings { totalMs } outcome { status net } }\n}',
   },
   {
     name: 'features/experiments/operations.ts COMPARE_RUNS',
@@ -177,6 +177,18 @@ export const TRUSTED_DOCUMENTS: ReadonlyArray<{ name: string; sha256: string; qu
     sha256: '9702d46ca5dfd658f6e88979ea852bed18eb005b4ecef061533ff7eb994f7b3d',
     query:
       'mutation RegisterModelVersion($input: RegisterModelVersionInput!) {\n  registerModelVersion(input: $input) { id modelName version stage }\n}',
+  },
+  {
+    name: 'features/outcomes/operations.ts OUTCOME_PORTFOLIOS',
+    sha256: '96e2827b1a472cf19afbb445dc2ede0bbc83094ac6e64894fb81051f9bb688cd',
+    query:
+      'query OutcomePortfolios {\n  outcomePortfolios(first: 50) { portfolioId decisions recorded waiting firstAsOf lastAsOf }\n}',
+  },
+  {
+    name: 'features/outcomes/operations.ts PORTFOLIO_PERFORMANCE',
+    sha256: 'aa93e010e119b52e75b1a3b7eb9858742348081085d19651dbf2f1e661a2a8fa',
+    query:
+      'query PortfolioPerformance($portfolioId: String!, $maxPoints: Int) {\n  portfolioEquity(portfolioId: $portfolioId, maxPoints: $maxPoints) {\n    portfolioId decisions finalEquity points { decisionId asOf equity net }\n  }\n  outcomeSummary(filter: { portfolioId: $portfolioId }, groupBy: ARM) {\n    truncated\n    groups { group arm timeframe decisions totalNet sharpe sharpeStdErr hitRate maxDrawdown riskRuleHits recorded waiting }\n  }\n}',
   },
   {
     name: 'features/regimes/operations.ts DAILY_INSTRUMENTS',

@@ -10,6 +10,7 @@ import { graphqlStringCases } from './graphql-strings';
 import { graphqlTransportCases } from './graphql-transport';
 import { marketDataCases } from './market-data';
 import { oddBytesCases } from './odd-bytes';
+import { outcomeCases } from './outcomes';
 import { protocolEdgeCases } from './protocol-edges';
 import { throttlingCases } from './throttling';
 import { timeCases } from './time';
@@ -26,4 +27,5 @@ export function registerHostileCases(target: () => HostileTarget): void {
   protocolEdgeCases(target);
   engineLeakCases(target);
   marketDataCases(target);
+  outcomeCases(target);
 }

@@ -10,12 +10,8 @@ import {
 import { openRepositories, type OutcomeFilter } from '@tradeplane/db';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { CliConfig } from '../config';
-import {
-  formatOutcomeTable,
-  OUTCOME_GROUPINGS,
-  summarizeDecisionReturns,
-  type OutcomeGrouping,
-} from './outcomes-summary';
+import { OUTCOME_GROUPINGS, summarizeDecisionReturns, type OutcomeGrouping } from '@tradeplane/quant';
+import { formatOutcomeTable } from './outcomes-summary';
 
 /** Decisions read per summary; the reply says when the ledger had more. */
 const DEFAULT_LIMIT = 100_000;

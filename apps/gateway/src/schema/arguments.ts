@@ -25,6 +25,17 @@ export function timeframeArg(value: string, field = 'timeframe'): Timeframe {
   return parsed.data;
 }
 
+/** The engine's symbols (packages/engine http params), upper-cased. */
+const SYMBOL = /^[A-Z0-9][A-Z0-9._-]{0,31}$/;
+
+/** A symbol argument, trimmed and upper-cased (blank → undefined); BAD_USER_INPUT naming it when not a ticker. */
+export function symbolArg(value: string | null | undefined, field = 'symbol'): string | undefined {
+  const symbol = value?.trim().toUpperCase() || undefined;
+  if (symbol && !SYMBOL.test(symbol))
+    throw badInput(field, `${field} must be a ticker (letters, digits, ".", "_" or "-"; at most 32)`);
+  return symbol;
+}
+
 /** A DateTime argument as a Date (absent → undefined); BAD_USER_INPUT naming it when invalid. */
 export function timeArg(field: string, value: DateTimeArgument | null | undefined): Date | undefined {
   if (value === null || value === undefined) return undefined;

@@ -139,6 +139,16 @@ export interface DailyOutcomeAggregate {
   riskRuleHits: number;
 }
 
+/** Decisions recorded (every row settled) and waiting (any row not), per arm, model, timeframe and day of asOf (UTC). */
+export interface OutcomeStatusCount {
+  arm: OutcomeArm;
+  modelLabel: string;
+  timeframe: string;
+  day: string;
+  recorded: number;
+  waiting: number;
+}
+
 /** A book's decision on its equity curve (the acted arm), in asOf order. */
 export interface PortfolioStep {
   decisionId: string;
@@ -586,6 +596,40 @@ export class OutcomesRepository {
       wins: r.wins,
       moves: r.moves,
       riskRuleHits: r.risk_hits,
+    }));
+  }
+
+  /** How many decisions are recorded and waiting, per arm, model, timeframe and day of asOf. */
+  async statusCounts(filter: OutcomeFilter): Promise<OutcomeStatusCount[]> {
+    const params: unknown[] = [];
+    const where = filterClauses({ ...filter, status: undefined }, params);
+    const { rows } = await this.pool.query<{
+      arm: OutcomeArm;
+      model_label: string;
+      timeframe: string;
+      day: string;
+      recorded: number;
+      waiting: number;
+    }>(
+      `WITH per_decision AS (
+         SELECT arm, model_label, timeframe, as_of, bool_and(status = 'recorded') AS recorded
+           FROM decision_outcomes ${whereSql(where)}
+          GROUP BY decision_id, decided_at, arm, model_label, timeframe, as_of)
+       SELECT arm, model_label, timeframe, to_char(as_of AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
+              count(*) FILTER (WHERE recorded)::int AS recorded,
+              count(*) FILTER (WHERE NOT recorded)::int AS waiting
+         FROM per_decision
+        GROUP BY arm, model_label, timeframe, day
+        ORDER BY day, arm, model_label, timeframe`,
+      params,
+    );
+    return rows.map((r) => ({
+      arm: r.arm,
+      modelLabel: r.model_label,
+      timeframe: r.timeframe,
+      day: r.day,
+      recorded: r.recorded,
+      waiting: r.waiting,
     }));
   }
 

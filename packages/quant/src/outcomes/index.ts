@@ -10,3 +10,12 @@ export {
   type TargetOutcome,
   type TargetTrade,
 } from './outcomes';
+export {
+  OUTCOME_GROUPINGS,
+  outcomeGroupKey,
+  summarizeDecisionReturns,
+  utcDay,
+  type DecisionOutcomeReturn,
+  type OutcomeGroupSummary,
+  type OutcomeGrouping,
+} from './grouping';

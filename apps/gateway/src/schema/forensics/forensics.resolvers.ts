@@ -13,7 +13,7 @@ import { requireUser } from '../../auth/roles';
 import type { GatewayContext } from '../../context';
 import { badInput } from '../../errors/graphql-errors';
 import { STORED_FORENSICS, versionList } from '../decisions/present-decision';
-import { pageSize, timeArg } from '../arguments';
+import { pageSize, symbolArg, timeArg } from '../arguments';
 import type { DateTimeArgument } from '../scalars';
 
 export interface ForensicsParent {
@@ -25,9 +25,6 @@ const forensicsCursor = cursorCodec<ForensicsCursor>(
   'forensics',
   z.object({ decidedAtMs: cursorParts.epochMs, id: z.string().regex(DECISION_ID_PATTERN) }),
 );
-
-/** The engine's symbols (packages/engine http params), upper-cased. */
-const SYMBOL = /^[A-Z0-9][A-Z0-9._-]{0,31}$/;
 
 /** A feature map as a list, in the features' contract order. */
 const featureList = (values: Partial<Record<FeatureName, number>>) =>
@@ -96,9 +93,7 @@ export const forensicsResolvers = {
     ) {
       requireUser(ctx);
       const first = pageSize(args.first, { defaultSize: 50, max: 500 });
-      const symbol = args.symbol?.trim().toUpperCase() || undefined;
-      if (symbol && !SYMBOL.test(symbol))
-        throw badInput('symbol', 'symbol must be a ticker (letters, digits, ".", "_" or "-"; at most 32)');
+      const symbol = symbolArg(args.symbol);
       const from = timeArg('from', args.from);
       const to = timeArg('to', args.to);
       if (from && to && from.getTime() >= to.getTime()) throw badInput('to', 'to must be later than from');

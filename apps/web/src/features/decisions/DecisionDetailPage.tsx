@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { useMemo } from 'react';
+import { OutcomeCard } from '@/features/outcomes';
 import { formatDate, formatDateTime, formatNumber } from '@/shared/format/format';
 import { useQuery } from '@/shared/hooks/useGraphQL';
 import { Card } from '@/shared/ui/Card';
@@ -103,6 +104,7 @@ export function DecisionDetailPage({ id }: { id: string }) {
           <TargetCard key={t.symbol} target={t} />
         ))}
       </div>
+      <OutcomeCard outcome={d.outcome} />
       <RiskRulesCard risk={d.risk} />
       <div className={styles.pair}>
         <ModelsCard models={d.models} shadow={d.shadow} />

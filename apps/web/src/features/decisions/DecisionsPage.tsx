@@ -2,6 +2,7 @@
 
 import { useCallback, useState, type FormEvent } from 'react';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { PaperPortfolioCard } from '@/features/outcomes';
 import { TradingControl } from '@/features/trading';
 import { Card } from '@/shared/ui/Card';
 import { ErrorState, Loading } from '@/shared/ui/States';
@@ -9,7 +10,10 @@ import { DecisionsTable } from './DecisionsTable';
 import { useDecisionStream } from './useDecisionStream';
 import styles from './decisions.module.css';
 
-/** Decisions as the engine makes them: the latest ones, then a live sample; the trading halt control. */
+/**
+ * Decisions as the engine makes them: the latest ones (with what each realized), then a live
+ * sample; the trading halt control and the paper portfolio's equity.
+ */
 export function DecisionsPage() {
   const router = useRouter();
   const pathname = usePathname();
@@ -61,6 +65,7 @@ export function DecisionsPage() {
   return (
     <div className={styles.page}>
       <TradingControl />
+      <PaperPortfolioCard />
       <Card
         title={
           <>

@@ -1,6 +1,7 @@
 'use client';
 
 import Link from 'next/link';
+import { DecisionNetCell } from '@/features/outcomes';
 import { formatDate, formatPercent } from '@/shared/format/format';
 import { Empty } from '@/shared/ui/States';
 import { formatClock, formatMs } from './decisionList';
@@ -21,6 +22,9 @@ export function DecisionsTable({ rows, emptyText }: { rows: DecisionSummary[]; e
             <th>Risk</th>
             <th>Arm</th>
             <th className="num">Total</th>
+            <th className="num" title="Realized over the next bar, net of trading cost (the acting arm)">
+              Net P&amp;L
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -48,6 +52,7 @@ export function DecisionsTable({ rows, emptyText }: { rows: DecisionSummary[]; e
               </td>
               <td className="mono">{d.models.arm}</td>
               <td className="num">{formatMs(d.timings.totalMs)}</td>
+              <DecisionNetCell outcome={d.outcome} />
             </tr>
           ))}
         </tbody>

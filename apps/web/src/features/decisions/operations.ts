@@ -1,3 +1,4 @@
+import type { DecisionNet, DecisionOutcome } from '@/features/outcomes';
 import { operation } from '@/shared/graphql/client';
 
 /** Contract: apps/gateway/src/schema/decisions/decisions.graphql. */
@@ -13,6 +14,8 @@ export interface DecisionSummary {
   risk: { verdict: RiskVerdict };
   models: { arm: string };
   timings: { totalMs: number };
+  /** The realized result (seeded rows only: a live sampled decision is too new to have one). */
+  outcome?: DecisionNet | null;
 }
 
 export interface SpecialistContribution {
@@ -77,6 +80,7 @@ export interface Decision {
     targets: { symbol: string; proposedWeight: number; blendedSignal: number }[];
   } | null;
   timings: DecisionTimings;
+  outcome: DecisionOutcome | null;
 }
 
 const SUMMARY = `id at symbols targets { symbol currentWeight targetWeight } risk { verdict } models { arm } timings { totalMs }`;
@@ -86,7 +90,7 @@ export const RECENT_DECISIONS = operation<
   { first: number; symbol: string | null }
 >(
   `query RecentDecisions($first: Int, $symbol: String) {
-  recentDecisions(first: $first, symbol: $symbol) { ${SUMMARY} }
+  recentDecisions(first: $first, symbol: $symbol) { ${SUMMARY} outcome { status net } }
 }`,
 );
 
@@ -108,6 +112,11 @@ export const DECISION = operation<{ decision: Decision | null }, { id: string }>
     models { arm versions { name version } }
     shadow { versions { name version } targets { symbol proposedWeight blendedSignal } }
     timings { featuresMs regimeMs modelsMs riskMs totalMs }
+    outcome {
+      status net
+      arms { arm acted modelLabel status gross cost net turnover }
+      rows { symbol arm acted weightChange assetReturn gross cost net status nextBarTime }
+    }
   }
 }`,
 );
