@@ -59,9 +59,3 @@ export const outcomeRecorded = z.object({
   arms: z.array(armResult).min(1),
 });
 export type OutcomeRecorded = z.infer<typeof outcomeRecorded>;
-
-/**
- * A book's id as the predict request accepts it (`portfolioId`): what the ledger groups by and
- * the gateway's outcome queries take.
- */
-export const PORTFOLIO_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;

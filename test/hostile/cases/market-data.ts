@@ -177,6 +177,20 @@ export function marketDataCases(target: () => HostileTarget): void {
       ],
       ['a bad from', { symbols: ['SPY'], timeframe: '1d', from: 'soon' }, 400, 'INVALID_PARAMETER', 'from'],
       [
+        'a portfolio id outside its rule',
+        { symbols: ['SPY'], timeframe: '1d', from: '2019-01-02', portfolioId: "paper'; DROP TABLE bars;--" },
+        400,
+        'INVALID_PARAMETER',
+        'portfolioId',
+      ],
+      [
+        'a portfolio id that is not a string',
+        { symbols: ['SPY'], timeframe: '1d', from: '2019-01-02', portfolioId: { $ne: null } },
+        400,
+        'INVALID_PARAMETER',
+        'portfolioId',
+      ],
+      [
         'an unknown symbol',
         { symbols: ['NOPE'], timeframe: '1d', from: '2019-01-02' },
         404,

@@ -1,4 +1,4 @@
-import { timeframeSchema, type Timeframe } from '@tradeplane/contracts';
+import { SYMBOL_PATTERN, timeframeSchema, type Timeframe } from '@tradeplane/contracts';
 import { defaultFieldResolver, getNamedType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { badInput } from '../errors/graphql-errors';
 import { InvalidDateTime, type DateTimeArgument } from './scalars';
@@ -25,13 +25,10 @@ export function timeframeArg(value: string, field = 'timeframe'): Timeframe {
   return parsed.data;
 }
 
-/** The engine's symbols (packages/engine http params), upper-cased. */
-const SYMBOL = /^[A-Z0-9][A-Z0-9._-]{0,31}$/;
-
 /** A symbol argument, trimmed and upper-cased (blank → undefined); BAD_USER_INPUT naming it when not a ticker. */
 export function symbolArg(value: string | null | undefined, field = 'symbol'): string | undefined {
   const symbol = value?.trim().toUpperCase() || undefined;
-  if (symbol && !SYMBOL.test(symbol))
+  if (symbol && !SYMBOL_PATTERN.test(symbol))
     throw badInput(field, `${field} must be a ticker (letters, digits, ".", "_" or "-"; at most 32)`);
   return symbol;
 }

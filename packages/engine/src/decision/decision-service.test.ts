@@ -26,6 +26,8 @@ import type { ActiveModels, ArmModels } from '../catalog';
 import { parsePredictRequest } from './predict.schema';
 import { RegimeTable } from '../regime';
 import { ulidFactory } from './ulid';
+import type { CounterfactualRecorder } from '../market-data/replays';
+import type { ReplayCounterfactual } from '@tradeplane/contracts';
 
 const log = createLogger('test', 'silent');
 const DAY = 86_400_000;
@@ -159,7 +161,12 @@ function syntheticRegimeTable(): RegimeTable {
 
 function setup(
   active: Partial<ActiveModels> = {},
-  options: { risk?: boolean; canaryPercent?: number; regime?: RegimeTable } = {},
+  options: {
+    risk?: boolean;
+    canaryPercent?: number;
+    regime?: RegimeTable;
+    counterfactuals?: CounterfactualRecorder;
+  } = {},
 ) {
   const registry = createMetricsRegistry('test');
   const published: Array<{ key: string; value: string | object }> = [];
@@ -196,6 +203,7 @@ function setup(
     clock: () => NOW,
     canaryPercent: options.canaryPercent ?? 5,
     positionScale: 0.25,
+    ...(options.counterfactuals ? { counterfactuals: options.counterfactuals } : {}),
     log,
   });
   return { service, registry, published, production };
@@ -317,11 +325,62 @@ describe('DecisionService', () => {
     });
     expect(decisionBody.safeParse(decision).success).toBe(true);
   });
+
+  it('trades a book that prices carried over the gross limit back inside it, where the check alone refused', async () => {
+    const { service } = setup();
+    // Held outside the request: a full book already; SPY's proposal would add to it.
+    const held = { XOM: 0.25, GE: 0.25, PFE: 0.25, T: 0.25, SPY: 0.01 };
+    const { decision } = await service.decide(request({ symbol: 'SPY', portfolio: held }), 0);
+    const spy = decision.targets[0]!;
+    expect(spy.proposedWeight).toBeGreaterThan(0.01);
+    expect(decision.risk).toMatchObject({ verdict: 'resize', scale: 0, bindingRule: 'gross_exposure' });
+    expect(spy.targetWeight).toBe(0);
+    // A book inside its limits is checked as before: the same proposal from an empty book passes.
+    const fresh = (await service.decide(request({ symbol: 'SPY', portfolio: { SPY: 0.01 } }), 0)).decision;
+    expect(fresh.risk.verdict).toBe('approve');
+    expect(fresh.targets[0]!.targetWeight).toBe(fresh.targets[0]!.proposedWeight);
+  });
 });
 
 describe('counterfactualProposals', () => {
   const set = regimeSensitiveSet();
   const table = syntheticRegimeTable();
+
+  it('scores a replay portfolio’s decisions after the response with the raw filtered and the hard regime', async () => {
+    const recorded: Array<{ portfolioId: string; entry: ReplayCounterfactual }> = [];
+    const recorder: CounterfactualRecorder = {
+      observes: (id) => id === 'paper-1',
+      record: (portfolioId, entry) => recorded.push({ portfolioId, entry }),
+    };
+    const { service } = setup(
+      { production: arm('production', set, 7) },
+      { regime: table, counterfactuals: recorder },
+    );
+    const body = { symbols: ['SPY', 'AAPL'], portfolio: { SPY: 0.05 } };
+    const decided = await service.decide(request({ ...body, portfolioId: 'paper-1' }), 0);
+    const other = await service.decide(request({ ...body, portfolioId: 'book-2' }), 0);
+    service.afterResponse(decided, JSON.stringify(decided.decision));
+    service.afterResponse(other, JSON.stringify(other.decision));
+    expect(recorded).toEqual([]);
+    await new Promise((r) => setImmediate(r));
+    expect(recorded).toHaveLength(1);
+    const { decision } = decided;
+    const variants = table.variantsAt(Date.parse(decision.asOf));
+    expect(recorded[0]).toEqual({
+      portfolioId: 'paper-1',
+      entry: {
+        decisionId: decision.id,
+        asOf: decision.asOf,
+        regime: { served: expect.any(String), filtered: expect.any(String) },
+        proposed: {
+          served: Object.fromEntries(decision.targets.map((t) => [t.symbol, t.proposedWeight])),
+          filtered: counterfactualProposals(set, decision, variants.filtered, 0.25),
+          hard: counterfactualProposals(set, decision, variants.hard, 0.25),
+        },
+      },
+    });
+    expect(recorded[0]!.entry.proposed.hard.SPY).not.toBeCloseTo(recorded[0]!.entry.proposed.served.SPY!, 6);
+  });
 
   it('with the decision’s own regime reproduces every proposedWeight exactly; another regime moves them', async () => {
     const { service } = setup({ production: arm('production', set, 7) }, { regime: table });

@@ -20,12 +20,7 @@ export interface CounterfactualRecorder {
 
 export class ReplayConflictError extends Error {
   readonly code = 'CONFLICT' as const;
-  constructor(
-    message: string,
-    readonly field: 'symbols' | 'portfolioId' = 'symbols',
-  ) {
-    super(message);
-  }
+  readonly field = 'symbols';
 }
 
 export class ReplayUnknownSymbolError extends Error {
@@ -44,7 +39,8 @@ export class ReplayUnknownSymbolError extends Error {
  * otherwise carry the future) from everything on this engine until the bars are played back
  * through `POST /api/v1/bars`; ending it shows the stored series again. So run replays on a
  * paper engine, never on the one a live trading client uses. Two live replays never share a
- * series: their cut-offs would contradict each other.
+ * series: their cut-offs would contradict each other (and every replay hides the benchmark, so
+ * one replay runs per engine at a time; its portfolio id is therefore its own).
  */
 export class ReplayRegistry implements CounterfactualRecorder {
   private readonly replays = new Map<string, Replay>();
@@ -105,12 +101,6 @@ export class ReplayRegistry implements CounterfactualRecorder {
           `symbols: ${t.symbol} ${t.timeframe}${t.field === 'symbols' ? ' (the regime benchmark, part of every replay)' : ''} is already hidden by replay ${owner}; end it first (DELETE /api/v1/replays/${owner})`,
         );
     }
-    const scoring = portfolioId === null ? undefined : this.portfolios.get(portfolioId);
-    if (scoring)
-      throw new ReplayConflictError(
-        `portfolioId: ${portfolioId} is already the portfolio of replay ${scoring}; end it first (DELETE /api/v1/replays/${scoring})`,
-        'portfolioId',
-      );
     const id = randomUUID();
     const replay: Replay = {
       id,
