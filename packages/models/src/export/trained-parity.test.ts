@@ -57,7 +57,7 @@ beforeAll(() => {
     { market, symbols: [market] },
     {
       ...DEFAULT_MODEL_SET_TRAINING,
-      regime: { restarts: 2, maxIter: 60, tol: 1e-6, volWindow: 20 },
+      regime: { ...DEFAULT_MODEL_SET_TRAINING.regime, restarts: 2, maxIter: 60 },
       splits: {
         train: { from: '1994-01-01', to: '2005-12-31' },
         validation: { from: '2006-01-01', to: '2011-12-31' },

@@ -5,12 +5,29 @@ import { featureVectorAt } from '../features/vector';
 import { buildDataset, FEATURE_COUNT, REGIME_COUNT } from './dataset';
 import { SPY_SPLITS, spyBars, TEST_CONFIG } from './testing/real-data';
 import { causalRegime } from './train';
+import { forwardFilter } from '../regime/filter';
+import { regimeProbabilities } from '../regime/labels';
+import { regimeObservations } from '../regime/observations';
+import { DEFAULT_SMOOTHING_HALF_LIFE, smoothRegimeProbabilities } from '../regime/smoothing';
 
 const spy = spyBars();
 const regime = causalRegime(spy, SPY_SPLITS.train.to, TEST_CONFIG.regime, TEST_CONFIG.seed);
 const data = buildDataset({ calendar: spy.dates, regime: regime.probs, symbols: [spy], splits: SPY_SPLITS });
 
 describe('buildDataset on SPY', () => {
+  it('conditions on the regime as the engine serves it: the filter smoothed causally, half-life 10', () => {
+    const { obs, firstIndex } = regimeObservations(spy.bars.close, TEST_CONFIG.regime.volWindow);
+    const raw = regimeProbabilities(forwardFilter(obs, regime.params), regime.labels);
+    const served = smoothRegimeProbabilities(raw, DEFAULT_SMOOTHING_HALF_LIFE);
+    expect(TEST_CONFIG.regime.smoothingHalfLife).toBe(DEFAULT_SMOOTHING_HALF_LIFE);
+    for (const i of [0, 500, raw.length - 1]) {
+      const row = firstIndex + i;
+      expect(regime.probs[row * REGIME_COUNT]).toBeCloseTo(served[i]!.bull, 12);
+      expect(regime.probs[row * REGIME_COUNT + 1]).toBeCloseTo(served[i]!.bear, 12);
+    }
+    expect(regime.probs[(firstIndex + 500) * REGIME_COUNT]).not.toBeCloseTo(raw[500]!.bull, 6);
+  });
+
   it('labels each sample with the NEXT bar return and keeps every label inside its split', () => {
     const close = spy.bars.close;
     for (const i of [0, 100, data.size - 1]) {

@@ -16,6 +16,7 @@ import { fitGaussianHmm } from '../regime/hmm';
 import { forwardFilter } from '../regime/filter';
 import { labelStates, regimeProbabilities, REGIME_LABELS, type RegimeLabel } from '../regime/labels';
 import type { HmmParams } from '../regime/model';
+import { DEFAULT_SMOOTHING_HALF_LIFE, smoothRegimeProbabilities } from '../regime/smoothing';
 import { regimeObservations } from '../regime/observations';
 import {
   buildDataset,
@@ -61,6 +62,12 @@ export interface RegimeTrainingConfig {
   maxIter: number;
   tol: number;
   volWindow: number;
+  /**
+   * Half-life in bars of the causal EMA on the filtered probabilities: the engine serves the
+   * regime smoothed (DEFAULT_SMOOTHING_HALF_LIFE unless the regime model stores another), so the
+   * models learn on the input they are served.
+   */
+  smoothingHalfLife: number;
 }
 
 export interface ModelSetTrainingConfig {
@@ -78,7 +85,13 @@ export interface ModelSetTrainingConfig {
 
 export const DEFAULT_MODEL_SET_TRAINING: Omit<ModelSetTrainingConfig, 'splits'> = {
   seed: 42,
-  regime: { restarts: 3, maxIter: 100, tol: 1e-6, volWindow: 20 },
+  regime: {
+    restarts: 3,
+    maxIter: 100,
+    tol: 1e-6,
+    volWindow: 20,
+    smoothingHalfLife: DEFAULT_SMOOTHING_HALF_LIFE,
+  },
   specialists: DEFAULT_SPECIALIST_TRAINING,
   metaController: DEFAULT_META_TRAINING,
   metaHoldout: 0.3,
@@ -157,7 +170,10 @@ export interface HeldOutBatch {
   returns: Float64Array[];
 }
 
-/** Calendar-aligned causal regime probabilities, HMM fitted on bars up to `fitTo` only. */
+/**
+ * Calendar-aligned causal regime probabilities, HMM fitted on bars up to `fitTo` only, filtered
+ * and smoothed causally as the engine serves them.
+ */
 export function causalRegime(market: SymbolBars, fitTo: string, config: RegimeTrainingConfig, seed: number) {
   const { obs, firstIndex } = regimeObservations(market.bars.close, config.volWindow);
   const fitCount = market.dates.slice(firstIndex).filter((d) => d <= fitTo).length;
@@ -169,7 +185,10 @@ export function causalRegime(market: SymbolBars, fitTo: string, config: RegimeTr
     seed,
   });
   const labels = labelStates(fit.params);
-  const rows = regimeProbabilities(forwardFilter(obs, fit.params), labels);
+  const rows = smoothRegimeProbabilities(
+    regimeProbabilities(forwardFilter(obs, fit.params), labels),
+    config.smoothingHalfLife,
+  );
   const probs = new Float64Array(market.dates.length * REGIME_COUNT).fill(NaN);
   rows.forEach((row, i) =>
     REGIME_LABELS.forEach((label, k) => (probs[(firstIndex + i) * REGIME_COUNT + k] = row[label])),

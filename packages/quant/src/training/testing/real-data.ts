@@ -50,5 +50,5 @@ export const SPY_SPLITS: DatasetSplits = {
 export const TEST_CONFIG: ModelSetTrainingConfig = {
   ...DEFAULT_MODEL_SET_TRAINING,
   splits: SPY_SPLITS,
-  regime: { restarts: 2, maxIter: 60, tol: 1e-6, volWindow: 20 },
+  regime: { ...DEFAULT_MODEL_SET_TRAINING.regime, restarts: 2, maxIter: 60 },
 };
