@@ -25,6 +25,7 @@ function setup(
   consume: (options: ConsumeOptions) => Promise<{ stop(): Promise<void> }> = async () => ({
     stop: async () => undefined,
   }),
+  handleBatch: ConsumeOptions['handleBatch'] = async () => undefined,
 ) {
   const sent: Array<{ topic: string; events: OutgoingEvent[] }> = [];
   const metrics = createMetricsRegistry('topic-consumer-test');
@@ -34,7 +35,7 @@ function setup(
     topic: 'bars',
     groupId: 'group',
     deadLetterTopic: 'bars.dlq',
-    handleBatch: async () => undefined,
+    handleBatch,
     partitionsConsumedConcurrently: 3,
     metrics,
     metricText,
@@ -58,6 +59,25 @@ describe('TopicConsumer', () => {
       fromBeginning: true,
       partitionsConsumedConcurrently: 3,
     });
+  });
+
+  it('counts and rethrows a failing batch, so kafkajs retries it from the last commit', async () => {
+    let joined: ConsumeOptions | null = null;
+    const { consumer, metrics } = setup(
+      async (options) => {
+        joined = options;
+        return { stop: async () => undefined };
+      },
+      async () => {
+        throw new Error('dead-letter topic missing');
+      },
+    );
+    await consumer.start();
+    const failing = joined!;
+    const position = { partition: 2, highWatermark: '5', offsetLag: 3 } as never;
+    await expect(failing.handleBatch([message(1, 'k', '{}')], position)).rejects.toThrow(/dead-letter topic/);
+    await expect(failing.handleBatch([message(1, 'k', '{}')], position)).rejects.toThrow(/dead-letter topic/);
+    expect(await metrics.metrics()).toMatch(/tp_test_events_total\{[^}]*outcome="batch_failed"[^}]*\} 2/);
   });
 
   it('leaves the group at once when stopped while joining, and says so', async () => {

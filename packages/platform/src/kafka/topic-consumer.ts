@@ -5,6 +5,9 @@ import { Counter, Gauge, type Registry } from '../metrics';
 import type { EventSender } from './buffered-publisher';
 import type { BatchPosition, ConsumedEvent, ConsumeOptions, EventConsumer, KafkaAdapter } from './kafka';
 
+/** A failing batch is logged at most this often (it is retried far more often). */
+const FAILURE_LOG_MS = 10_000;
+
 /** A metric's name and help text, as dashboards and tests read them. */
 export interface MetricText {
   name: string;
@@ -50,6 +53,7 @@ export class TopicConsumer {
   private consumer: EventConsumer | null = null;
   private stopped = false;
   readonly clock: () => number;
+  private lastFailureLog = -Infinity;
   private readonly events: Counter<'outcome'>;
   private readonly lagMessages: Gauge<'partition'>;
   private readonly lagSeconds: Gauge;
@@ -73,7 +77,24 @@ export class TopicConsumer {
       topics: [this.options.topic],
       fromBeginning: true,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
-      handleBatch: this.options.handleBatch,
+      handleBatch: async (events, position) => {
+        try {
+          await this.options.handleBatch(events, position);
+        } catch (err) {
+          // kafkajs retries the batch from the last commit, silently (its logger is off): say
+          // so, at most every FAILURE_LOG_MS, or a stuck consumer looks idle.
+          this.count('batch_failed', 1);
+          const now = this.clock();
+          if (now - this.lastFailureLog >= FAILURE_LOG_MS) {
+            this.lastFailureLog = now;
+            this.options.log.error(
+              { err, topic: this.options.topic, partition: position.partition, events: events.length },
+              'batch failed; it is retried from the last committed offset',
+            );
+          }
+          throw err;
+        }
+      },
     });
     if (this.stopped) {
       await consumer.stop();
