@@ -67,6 +67,36 @@ describe('BarStore', () => {
     expect(source.loads).toBe(3);
   });
 
+  it('keeps live bars the source does not have yet across the age reload, and only then', async () => {
+    let now = 0;
+    const stored: Record<string, number[]> = { SPY: [1, 2, 3] };
+    const store = new BarStore(countingSource(stored), () => now, 1000);
+    const first = await store.get('SPY', '1d');
+    const day = (i: number) => Date.UTC(2020, 0, 1 + i);
+    for (const [i, close] of [
+      [3, 4],
+      [4, 5],
+    ] as const)
+      await store.append('SPY', '1d', {
+        ts: day(i),
+        open: close,
+        high: close,
+        low: close,
+        close,
+        volume: null,
+      });
+    // The persister has stored the first live bar only.
+    stored.SPY = [1, 2, 3, 4];
+    now = 1500;
+    const reloaded = await store.get('SPY', '1d');
+    expect(reloaded).not.toBe(first);
+    expect([...reloaded.bars.close]).toEqual([1, 2, 3, 4, 5]);
+    expect([...reloaded.bars.ts]).toEqual([0, 1, 2, 3, 4].map(day));
+    // An invalidation (an import announcing bars) drops them on purpose: the source is the truth.
+    store.invalidate('SPY', '1d');
+    expect([...(await store.get('SPY', '1d')).bars.close]).toEqual([1, 2, 3, 4]);
+  });
+
   it('rejects an unknown symbol and does not cache the failure', async () => {
     const store = new BarStore(countingSource({ SPY: [1] }), () => 0);
     await expect(store.get('NOPE', '1d')).rejects.toBeInstanceOf(UnknownSymbolError);

@@ -105,16 +105,18 @@ export class BarStore {
   async get(symbol: string, timeframe: string): Promise<LoadedSeries> {
     const key = `${symbol}\u0000${timeframe}`;
     let pending = this.series.get(key);
+    let stale: LoadedSeries | null = null;
     if (pending) {
       const loaded = await pending.catch(() => null);
       if (loaded && this.clock() - loaded.loadedAt < this.maxAgeMs) return loaded;
       if (this.series.get(key) === pending) {
         this.series.delete(key);
         this.ready.delete(key);
+        stale = loaded;
       }
       pending = undefined;
     }
-    pending = this.load(symbol, timeframe);
+    pending = this.load(symbol, timeframe, stale);
     this.series.set(key, pending);
     pending.then(
       (loaded) => {
@@ -215,11 +217,21 @@ export class BarStore {
     }
   }
 
-  private async load(symbol: string, timeframe: string): Promise<LoadedSeries> {
+  /**
+   * Loads a series from the source. `stale` is the copy it replaces after `maxAgeMs`: its live
+   * bars newer than the source's last are kept (the persister may not have stored them yet, and
+   * nothing delivers them again). A series dropped on purpose (an import, a cut-off) has none.
+   */
+  private async load(
+    symbol: string,
+    timeframe: string,
+    stale: LoadedSeries | null = null,
+  ): Promise<LoadedSeries> {
     const instrument = await this.source.findInstrument(symbol);
     if (!instrument) throw new UnknownSymbolError(symbol);
     const until = this.visibleUntil.get(`${symbol}\u0000${timeframe}`);
-    const bars = await this.source.loadColumns(instrument.id, timeframe, until);
+    let bars = await this.source.loadColumns(instrument.id, timeframe, until);
+    if (stale) bars = withNewerBars(bars, stale.bars);
     return { symbol, timeframe, bars, version: seriesVersion(bars), loadedAt: this.clock(), appended: 0 };
   }
 
@@ -232,6 +244,31 @@ export class BarStore {
     this.growable.set(series, grow);
     return grow;
   }
+}
+
+/** `loaded` followed by the bars of `held` after its last one (loaded itself when there are none). */
+function withNewerBars(loaded: BarColumns, held: BarColumns): BarColumns {
+  const n = loaded.ts.length;
+  const last = n > 0 ? loaded.ts[n - 1]! : -Infinity;
+  const from = lastIndexAtOrBefore(held.ts, last) + 1;
+  const extra = held.ts.length - from;
+  if (extra <= 0) return loaded;
+  const join = (a: Float64Array, b: Float64Array | null) => {
+    const out = new Float64Array(n + extra);
+    out.set(a);
+    if (b) out.set(b.subarray(from), n);
+    else out.fill(NaN, n);
+    return out;
+  };
+  return {
+    ts: join(loaded.ts, held.ts),
+    open: join(loaded.open, held.open),
+    high: join(loaded.high, held.high),
+    low: join(loaded.low, held.low),
+    close: join(loaded.close, held.close),
+    volume:
+      loaded.volume || held.volume ? join(loaded.volume ?? new Float64Array(n).fill(NaN), held.volume) : null,
+  };
 }
 
 function withCapacity(bars: BarColumns, n: number, capacity: number): GrowableColumns {
