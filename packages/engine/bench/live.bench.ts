@@ -151,7 +151,13 @@ async function main() {
       Number(/process_resident_memory_bytes(?:\{[^}]*\})? (\d+)/.exec(text)?.[1] ?? Number.NaN),
     );
   };
-  const first = { total: [] as number[], features: [] as number[], client: [] as number[] };
+  const first = {
+    total: [] as number[],
+    features: [] as number[],
+    models: [] as number[],
+    risk: [] as number[],
+    client: [] as number[],
+  };
   const ingestMs: number[] = [];
   const baselineMs: number[] = [];
   let barsPosted = 0;
@@ -174,9 +180,14 @@ async function main() {
         if (errors++ === 0) log(`predict refused: ${JSON.stringify(decision.json)}`);
         continue;
       }
-      const timings = decision.json.timings as { totalMs: number; featuresMs: number };
+      const timings = decision.json.timings as Record<
+        'totalMs' | 'featuresMs' | 'modelsMs' | 'riskMs',
+        number
+      >;
       first.total.push(timings.totalMs);
       first.features.push(timings.featuresMs);
+      first.models.push(timings.modelsMs);
+      first.risk.push(timings.riskMs);
       first.client.push(decision.ms);
       // The old cold path for the same decision: every symbol's vector from its truncated history.
       const t0 = performance.now();
@@ -211,6 +222,9 @@ async function main() {
     const p = {
       ...prefixedPercentiles('first_decision_server', first.total),
       ...prefixedPercentiles('first_decision_features', first.features),
+      // Where the rest goes: the four model runs per symbol, and the pre-trade check.
+      ...prefixedPercentiles('first_decision_models', first.models),
+      ...prefixedPercentiles('first_decision_risk', first.risk),
       ...prefixedPercentiles('first_decision_client', first.client),
       ...prefixedPercentiles('historical_server', historical.total),
       ...prefixedPercentiles('historical_features', historical.features),

@@ -56,7 +56,11 @@ const OPTIONAL_FEATURES = new Set(['volumeZ20']);
 const row = new Float32Array(FEATURE_COUNT);
 const regimeRow = new Float64Array(REGIME_COUNT);
 
-/** Runs `set` on every target; synchronous (ONNX Runtime runs on this thread). */
+/**
+ * Runs `set` on every target; synchronous (ONNX Runtime runs on this thread). A basket is run
+ * as one batch per model (rows = targets): each model runs once per decision, not once per
+ * symbol, which is most of a basket decision's time otherwise.
+ */
 export function scoreTargets(
   set: ModelSet,
   targets: readonly TargetFeatures[],
@@ -64,12 +68,10 @@ export function scoreTargets(
   portfolio: Readonly<Record<string, number>>,
   positionScale: number,
 ): ScoredTarget[] {
-  regimeRow[0] = regime.bull;
-  regimeRow[1] = regime.bear;
-  regimeRow[2] = regime.sideways;
-  return targets.map((features) => {
-    featureRow(features.values as Parameters<typeof featureRow>[0], row);
-    const out = set.decide(row, regimeRow);
+  const outputs =
+    targets.length === 1 ? [decideOne(set, targets[0]!, regime)] : decideMany(set, targets, regime);
+  return targets.map((features, r) => {
+    const out = outputs[r]!;
     const complete = isComplete(features.values);
     const currentWeight = portfolio[features.symbol] ?? 0;
     const proposedWeight = complete
@@ -77,6 +79,38 @@ export function scoreTargets(
       : currentWeight;
     return { features, ...out, complete, currentWeight, proposedWeight };
   });
+}
+
+type ModelOutput = Pick<ScoredTarget, 'signals' | 'weights' | 'blend' | 'weightsCheck' | 'signalsClamped'>;
+
+function decideOne(set: ModelSet, features: TargetFeatures, regime: RegimePoint): ModelOutput {
+  regimeRow[0] = regime.bull;
+  regimeRow[1] = regime.bear;
+  regimeRow[2] = regime.sideways;
+  featureRow(features.values as Parameters<typeof featureRow>[0], row);
+  return set.decide(row, regimeRow);
+}
+
+function decideMany(set: ModelSet, targets: readonly TargetFeatures[], regime: RegimePoint): ModelOutput[] {
+  const rows = targets.length;
+  const features = new Float32Array(rows * FEATURE_COUNT);
+  const regimes = new Float32Array(rows * REGIME_COUNT);
+  targets.forEach((t, r) => {
+    featureRow(t.values as Parameters<typeof featureRow>[0], row);
+    features.set(row, r * FEATURE_COUNT);
+    regimes[r * REGIME_COUNT] = regime.bull;
+    regimes[r * REGIME_COUNT + 1] = regime.bear;
+    regimes[r * REGIME_COUNT + 2] = regime.sideways;
+  });
+  const out = set.decideBatch(features, regimes, rows);
+  const n = out.signals.length / rows;
+  return targets.map((_, r) => ({
+    signals: out.signals.slice(r * n, (r + 1) * n),
+    weights: out.weights.slice(r * n, (r + 1) * n),
+    blend: out.blends[r]!,
+    weightsCheck: out.checks[r]!,
+    signalsClamped: out.clamped[r]!,
+  }));
 }
 
 function isComplete(values: Readonly<Record<string, number | null>>): boolean {

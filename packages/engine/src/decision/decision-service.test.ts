@@ -19,6 +19,7 @@ import {
 } from '@tradeplane/models';
 import { dailyReturnsTable } from '../risk';
 import { counterfactualProposals } from './counterfactual';
+import { scoreTargets } from './decision-builder';
 import { DecisionMetrics } from './decision-metrics';
 import { DecisionService, RiskUnavailableError, type Decided } from './decision-service';
 import { predictResponseJson } from './decision-wire';
@@ -345,6 +346,29 @@ describe('DecisionService', () => {
 describe('counterfactualProposals', () => {
   const set = regimeSensitiveSet();
   const table = syntheticRegimeTable();
+
+  it('runs a basket as one batch per model with the results of one run per symbol', () => {
+    const targets = ['SPY', 'AAPL', 'NEW'].map((symbol) => {
+      const v = vector(symbol, NOW);
+      return { symbol, barTime: v.barTime, values: v.values };
+    });
+    const point = table.at(NOW);
+    const portfolio = { SPY: 0.05, NEW: 0.1 };
+    const batch = scoreTargets(set, targets, point, portfolio, 0.25);
+    targets.forEach((t, i) => {
+      const [one] = scoreTargets(set, [t], point, portfolio, 0.25);
+      expect(batch[i]!.features).toBe(t);
+      // Float32 kernels may round a batch differently in the last place.
+      expect(batch[i]!.proposedWeight).toBeCloseTo(one!.proposedWeight, 6);
+      expect(batch[i]!.blend).toBeCloseTo(one!.blend, 6);
+      [...one!.signals].forEach((s, k) => expect(batch[i]!.signals[k]).toBeCloseTo(s, 6));
+      [...one!.weights].forEach((w, k) => expect(batch[i]!.weights[k]).toBeCloseTo(w, 6));
+      expect(batch[i]!.weightsCheck).toEqual(one!.weightsCheck);
+      expect(batch[i]!.signalsClamped).toBe(one!.signalsClamped);
+      expect(batch[i]!.complete).toBe(one!.complete);
+    });
+    expect(scoreTargets(set, [], point, portfolio, 0.25)).toEqual([]);
+  });
 
   it('scores a replay portfolio’s decisions after the response with the raw filtered and the hard regime', async () => {
     const recorded: Array<{ portfolioId: string; entry: ReplayCounterfactual }> = [];

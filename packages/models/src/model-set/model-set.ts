@@ -184,16 +184,23 @@ export class ModelSet {
   }
 
   /**
-   * Many rows in one run per model (the forensics consumer's occlusions): `features` is
-   * rows × FEATURE_COUNT and `regime` rows × REGIME_COUNT, row-major. Signals and weights get
-   * the same guards as `decide` (clamp, normaliseWeights) row by row. Not for the decision
-   * path: it allocates its tensors per call.
+   * Many rows in one run per model (a decision on a basket, the forensics consumer's
+   * occlusions): `features` is rows × FEATURE_COUNT and `regime` rows × REGIME_COUNT,
+   * row-major. Signals and weights get the same guards as `decide` (clamp, normaliseWeights)
+   * row by row, reported per row in `checks` and `clamped`. It allocates its tensors per call
+   * (a few hundred bytes), which costs far less than one model run per row.
    */
   decideBatch(
     features: Float32Array,
     regime: Float32Array,
     rows: number,
-  ): { signals: Float64Array; weights: Float64Array; blends: Float64Array } {
+  ): {
+    signals: Float64Array;
+    weights: Float64Array;
+    blends: Float64Array;
+    checks: WeightsCheck[];
+    clamped: Int32Array;
+  } {
     if (this.disposed) throw new ModelError('MODEL_SET_INVALID', 'model set is disposed');
     if (features.length !== rows * FEATURE_COUNT || regime.length !== rows * REGIME_COUNT) {
       throw new ModelError('BAD_INPUT', `batch of ${rows} rows: features or regime has the wrong length`);
@@ -201,6 +208,7 @@ export class ModelSet {
     const n = this.specialists.length;
     const featureTensor = floatTensor(features, [rows, FEATURE_COUNT]);
     const signals = new Float64Array(rows * n);
+    const clamped = new Int32Array(rows);
     for (let i = 0; i < n; i++) {
       const out = this.specialists[i]!.run({ [TENSOR_NAMES.features]: featureTensor }, SIGNAL_FETCH)[
         TENSOR_NAMES.signal
@@ -208,7 +216,11 @@ export class ModelSet {
       if (out.length !== rows) throw this.shapeError(i, out.length / Math.max(rows, 1));
       for (let r = 0; r < rows; r++) {
         const s = out[r]!;
-        signals[r * n + i] = s >= -1 && s <= 1 ? s : Number.isNaN(s) ? 0 : Math.min(1, Math.max(-1, s));
+        if (s >= -1 && s <= 1) signals[r * n + i] = s;
+        else {
+          clamped[r]!++;
+          signals[r * n + i] = Number.isNaN(s) ? 0 : Math.min(1, Math.max(-1, s));
+        }
       }
     }
     const raw = this.meta.run(
@@ -221,14 +233,15 @@ export class ModelSet {
     if (raw.length !== rows * n) throw this.shapeError(n, raw.length / Math.max(rows, 1));
     const weights = Float64Array.from(raw);
     const blends = new Float64Array(rows);
+    const checks: WeightsCheck[] = new Array<WeightsCheck>(rows);
     for (let r = 0; r < rows; r++) {
       const w = weights.subarray(r * n, (r + 1) * n);
-      normaliseWeights(w);
+      checks[r] = normaliseWeights(w);
       let blend = 0;
       for (let i = 0; i < n; i++) blend += w[i]! * signals[r * n + i]!;
       blends[r] = blend;
     }
-    return { signals, weights, blends };
+    return { signals, weights, blends, checks, clamped };
   }
 
   /** Releases every session; safe to call twice. */

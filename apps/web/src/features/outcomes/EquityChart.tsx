@@ -23,10 +23,18 @@ export function EquityChart({
   const { containerRef, handle, error } = useLightweightChart();
   const legendRef = useRef<HTMLSpanElement>(null);
   const [drawn, setDrawn] = useState<number | null>(null);
+  /**
+   * What the last drawing added to the chart, undone at the start of the next one: on unmount
+   * the chart hook's own clean-up removes the chart first, and a series of a removed chart
+   * cannot be removed (the other charts of the console do the same).
+   */
+  const ownedRef = useRef<{ chart: unknown; undo: () => void } | null>(null);
 
   useEffect(() => {
     if (!handle) return;
     const { chart, lw } = handle;
+    if (ownedRef.current?.chart === chart) ownedRef.current.undo();
+    ownedRef.current = null;
     chart.applyOptions({ timeScale: { timeVisible: true, secondsVisible: false } });
     const series: ISeriesApi<'Area'> = chart.addSeries(lw.AreaSeries, {
       lineColor: '#4c8dff',
@@ -66,9 +74,12 @@ export function EquityChart({
       else show(chartTimeLabel(param.time), d.value);
     };
     chart.subscribeCrosshairMove(onMove);
-    return () => {
-      chart.unsubscribeCrosshairMove(onMove);
-      chart.removeSeries(series);
+    ownedRef.current = {
+      chart,
+      undo: () => {
+        chart.unsubscribeCrosshairMove(onMove);
+        chart.removeSeries(series);
+      },
     };
   }, [handle, points]);
 
