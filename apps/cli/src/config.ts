@@ -10,6 +10,7 @@ import {
   secret,
   type Env,
 } from '@tradeplane/platform';
+import { riskConfigSchema } from '@tradeplane/risk';
 import { trackingConfigSchema } from '@tradeplane/tracking';
 import { z } from 'zod';
 
@@ -36,6 +37,8 @@ export const cliConfigSchema = composeConfig({
   tracking: trackingConfigSchema,
   commands: cliCommandsConfigSchema,
   replay: cliReplayConfigSchema,
+  /** The engine's limits (RISK_*): the paper book of a replay is judged by the same ones. */
+  risk: riskConfigSchema,
 });
 export type CliConfig = z.infer<typeof cliConfigSchema>;
 

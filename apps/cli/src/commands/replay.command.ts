@@ -11,6 +11,7 @@ import {
   type Timeframe,
 } from '@tradeplane/contracts';
 import { openRepositories, type Repositories } from '@tradeplane/db';
+import { riskLimitsFromConfig } from '@tradeplane/risk';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { CliConfig } from '../config';
 import { httpEngineClient } from '../replay/engine-client';
@@ -217,6 +218,7 @@ export function registerReplay(program: Command, config: CliConfig): void {
           portfolioId:
             opts.portfolioId ?? `paper-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`,
           ledgerWaitMs: opts.ledgerWait * 1000,
+          limits: riskLimitsFromConfig(config.risk),
         };
         if (opts.speed !== 'max' && TIMEFRAME_MS[opts.timeframe] / opts.speed > 60_000)
           console.error(

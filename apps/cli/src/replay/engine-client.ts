@@ -35,7 +35,6 @@ export interface EngineClient {
     from: string;
     portfolioId: string;
   }): Promise<ReplayState>;
-  replay(id: string): Promise<ReplayState>;
   endReplay(id: string): Promise<ReplayState>;
   postBars(bars: readonly MarketBar[], source: string): Promise<BarsPosted>;
   predict(body: PredictBody): Promise<PredictResponse>;
@@ -84,7 +83,7 @@ export function httpEngineClient(
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
 
   async function call<T>(
-    method: 'GET' | 'POST' | 'DELETE',
+    method: 'POST' | 'DELETE',
     path: string,
     schema: Pick<z.ZodType<T>, 'parse'>,
     body?: unknown,
@@ -143,7 +142,6 @@ export function httpEngineClient(
 
   return {
     startReplay: (body) => call('POST', '/api/v1/replays', replayState, body),
-    replay: (id) => call('GET', `/api/v1/replays/${encodeURIComponent(id)}`, replayState),
     endReplay: (id) => call('DELETE', `/api/v1/replays/${encodeURIComponent(id)}`, replayState),
     postBars: (bars, source) =>
       call('POST', '/api/v1/bars', barsPosted, {

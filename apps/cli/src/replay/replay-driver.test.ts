@@ -44,7 +44,6 @@ function fakeEngine(
   };
   const engine: EngineClient = {
     startReplay: async (body) => ({ ...state, cutoff: new Date(Date.parse(body.from) - 1).toISOString() }),
-    replay: async () => state,
     endReplay: async () => {
       ended++;
       return { ...state, ended: true };

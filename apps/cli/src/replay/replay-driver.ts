@@ -31,7 +31,7 @@ export interface ReplayOptions {
   speed: number | 'max';
   costBps: number;
   portfolioId: string;
-  /** The held book is checked against these (the engine's pre-trade limits by default). */
+  /** The exposure limits the held book is checked against (`checkLimits`' defaults, the engine's, when absent). */
   limits?: LimitOptions;
   /** How long to wait for the ledger to record every outcome after the last bar (ms). */
   ledgerWaitMs: number;

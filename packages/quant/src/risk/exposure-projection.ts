@@ -6,6 +6,7 @@
  * over its limit bar after bar. A decision on a book in breach therefore trades toward its
  * proposal brought inside the limits, and the book comes back. Pure.
  */
+import { checkLimits } from './limits';
 import type { PreTradeLimits } from './pre-trade';
 
 export type ExposureLimitRule = 'symbol_limit' | 'concentration' | 'gross_exposure' | 'net_exposure';
@@ -15,25 +16,21 @@ type ExposureLimits = Pick<
   'maxConcentration' | 'symbolLimits' | 'maxGross' | 'minNet' | 'maxNet' | 'tolerance'
 >;
 
-/** The first exposure limit `weights` breaches (beyond the tolerance), or null. */
+/** The first exposure limit `weights` breaches (beyond the tolerance), or null: `checkLimits`, by rule name. */
 export function exposureBreach(
   weights: Readonly<Record<string, number>>,
   limits: ExposureLimits,
 ): ExposureLimitRule | null {
-  const tol = limits.tolerance;
-  let gross = 0;
-  let net = 0;
-  for (const symbol in weights) {
-    const w = weights[symbol]!;
-    const own = limits.symbolLimits.get(symbol);
-    if (Math.abs(w) > (own ?? limits.maxConcentration) + tol)
-      return own === undefined ? 'concentration' : 'symbol_limit';
-    gross += Math.abs(w);
-    net += w;
+  const breach = checkLimits(weights, limits)[0];
+  if (!breach) return null;
+  switch (breach.code) {
+    case 'CONCENTRATION_EXCEEDS_MAX':
+      return limits.symbolLimits.has(breach.symbol!) ? 'symbol_limit' : 'concentration';
+    case 'GROSS_EXPOSURE_EXCEEDS_MAX':
+      return 'gross_exposure';
+    case 'NET_EXPOSURE_OUT_OF_RANGE':
+      return 'net_exposure';
   }
-  if (gross > limits.maxGross + tol) return 'gross_exposure';
-  if (net > limits.maxNet + tol || net < limits.minNet - tol) return 'net_exposure';
-  return null;
 }
 
 export interface ExposureProjection {

@@ -32,3 +32,15 @@ describe('checkLimits', () => {
     expect(() => checkLimits({ A: 0.1 }, { minNet: 1, maxNet: 0 })).toThrow(/minNet/);
   });
 });
+
+describe('checkLimits with per-symbol limits', () => {
+  it('judges a symbol with its own limit by it, the others by maxConcentration', () => {
+    const symbolLimits = new Map([['AMD', 0.05]]);
+    expect(checkLimits({ AMD: 0.06, AAPL: 0.2 }, { symbolLimits })).toEqual([
+      { code: 'CONCENTRATION_EXCEEDS_MAX', symbol: 'AMD', limit: 0.05, actual: 0.06 },
+    ]);
+    expect(checkLimits({ AMD: 0.04, AAPL: 0.3 }, { symbolLimits })).toEqual([
+      { code: 'CONCENTRATION_EXCEEDS_MAX', symbol: 'AAPL', limit: 0.25, actual: 0.3 },
+    ]);
+  });
+});

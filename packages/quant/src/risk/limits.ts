@@ -20,6 +20,8 @@ export interface LimitBreach {
 export interface LimitOptions {
   /** Largest |w_i| of a single position (default 0.25). */
   maxConcentration?: number;
+  /** Per-symbol largest |w_i|, replacing `maxConcentration` for that symbol (the engine's RISK_SYMBOL_LIMITS). */
+  symbolLimits?: ReadonlyMap<string, number>;
   /** Largest gross exposure Σ|w_i| (default 1: no leverage). */
   maxGross?: number;
   /** Net exposure Σw_i must lie in [minNet, maxNet] (defaults −1 and 1). */
@@ -55,8 +57,9 @@ export function checkLimits(weights: Record<string, number>, options: LimitOptio
     if (!Number.isFinite(w)) throw new RangeError(`weight of '${symbol}' is ${w}, not a finite number`);
     gross += Math.abs(w);
     net += w;
-    if (Math.abs(w) > maxConcentration + tolerance) {
-      breaches.push({ code: 'CONCENTRATION_EXCEEDS_MAX', symbol, limit: maxConcentration, actual: w });
+    const limit = options.symbolLimits?.get(symbol) ?? maxConcentration;
+    if (Math.abs(w) > limit + tolerance) {
+      breaches.push({ code: 'CONCENTRATION_EXCEEDS_MAX', symbol, limit, actual: w });
     }
   }
   if (gross > maxGross + tolerance) {
