@@ -8,6 +8,7 @@ export * from './decisions';
 export * from './forensics';
 export * from './outcomes';
 export * from './replays';
+export * from './rollouts';
 export * from './identifiers';
 export * from './feature-cache-key';
 export * from './time';

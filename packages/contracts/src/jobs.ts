@@ -154,6 +154,8 @@ export const channels = {
   trainingProgress: 'tp:training-progress',
   /** OutcomeRecorded JSON for a sample of the decisions whose outcome the ledger recorded. */
   outcomeRecorded: 'tp:outcome-recorded',
+  /** RolloutChanged JSON after a rollout's state or analysis changes. */
+  rolloutChanged: 'tp:rollout-changed',
 } as const;
 
 /**
