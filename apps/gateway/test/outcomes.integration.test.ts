@@ -79,6 +79,7 @@ function row(k: number, arm: 'production' | 'shadow'): NewOutcomeRow {
     cost: tradeCost(trade, COST_BPS).cost,
     riskVerdict: k % 7 === 3 ? 'resize' : 'approve',
     bindingRule: k % 7 === 3 ? 'max_position' : null,
+    servedMs: arm === 'production' ? 0.9 : null,
     result: waiting
       ? null
       : {

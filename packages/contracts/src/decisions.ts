@@ -114,10 +114,21 @@ export const decisionBody = z.object({
 });
 export type DecisionBody = z.infer<typeof decisionBody>;
 
-/** What the shadow version would have proposed: scored after the response, never acted on. */
+/**
+ * What a set scored beside the acting one would have proposed (after the response; never acted
+ * on): the shadow, or while a canary runs the other acting set (the production set on a request
+ * the canary served, the canary on one production served), so every decision of a rollout holds
+ * both sets' proposals on the same opportunity.
+ */
 export const shadowOutcome = z.object({
+  /** The arm whose set this is; absent on events written before canaries were scored beside. */
+  arm: z.enum(['shadow', 'canary', 'production']).optional(),
   versions: z.record(z.string(), z.number().int()),
   targets: z.array(z.object({ symbol: z.string(), proposedWeight: z.number(), blendedSignal: z.number() })),
+  /** The pre-trade check of this set's proposal, as the acting set's is checked. */
+  risk: z
+    .object({ verdict: z.enum(['approve', 'resize', 'reject']), bindingRule: z.string().nullable() })
+    .optional(),
 });
 export type ShadowOutcome = z.infer<typeof shadowOutcome>;
 

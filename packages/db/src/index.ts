@@ -3,12 +3,14 @@ import {
   ApiKeysRepository,
   AuditLogRepository,
   BarsRepository,
+  EngineRunsRepository,
   ForensicsRepository,
   IngestionRunsRepository,
   InstrumentsRepository,
   ModelRegistryRepository,
   OutcomesRepository,
   RegimesRepository,
+  RolloutsRepository,
   RunQueriesRepository,
   SessionsRepository,
   TrackingRepository,
@@ -42,6 +44,10 @@ export interface Repositories {
   forensics: ForensicsRepository;
   /** The outcome ledger: what each decision earned, per target and arm. */
   outcomes: OutcomesRepository;
+  /** Rollouts: state, audit trail, analysis snapshots, the controller lease, paired ledger reads. */
+  rollouts: RolloutsRepository;
+  /** Decision engine processes: starts, heartbeats, clean stops (the crash guard). */
+  engineRuns: EngineRunsRepository;
 }
 
 export function openRepositories(options: DbOptions): Repositories {
@@ -62,5 +68,7 @@ export function openRepositories(options: DbOptions): Repositories {
     tradingHalts: new TradingHaltsRepository(db.prisma, db.pool),
     forensics: new ForensicsRepository(db.pool),
     outcomes: new OutcomesRepository(db.pool),
+    rollouts: new RolloutsRepository(db.pool),
+    engineRuns: new EngineRunsRepository(db.pool),
   };
 }

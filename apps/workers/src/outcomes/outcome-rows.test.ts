@@ -108,6 +108,7 @@ describe('outcomeRecordedMessage', () => {
     modelVersions: {},
     modelLabel: arm,
     portfolioId: null,
+    servedMs: null,
     requestKey: 'k',
     timeframe: '1d',
     asOf: new Date(Date.UTC(2018, 1, 5, 21)),

@@ -1,8 +1,9 @@
 /**
  * A decision event as ledger rows: one per target and arm. The acted arm (the decision's
- * routing arm) holds `targetWeight`; the shadow, when the decision carries one, holds its
- * `proposedWeight` from the same current weight and over the same bars, so both arms are
- * measured on one opportunity. Pure: the closes come in, the rows go out.
+ * routing arm) holds `targetWeight`; the set scored beside it (the shadow, or during a canary the
+ * other acting set), when the decision carries one, holds its `proposedWeight` from the same
+ * current weight and over the same bars with its own risk verdict, so both are measured on one
+ * opportunity. Pure: the closes come in, the rows go out.
  */
 import {
   isOutcomeArm,
@@ -55,9 +56,17 @@ export function outcomeRows(
     currentWeight: t.currentWeight,
     targetWeight: t.targetWeight,
     cost: tradeCost(t, costBps).cost,
+    servedMs: event.timings.totalMs,
   }));
   if (event.shadow) {
     const { versions } = event.shadow;
+    const besideArm = event.shadow.arm ?? 'shadow';
+    if (besideArm === arm)
+      return {
+        ok: false,
+        reason: `shadow.arm: '${besideArm}' is the acting arm; a set scored beside it needs another`,
+      };
+    const risk = event.shadow.risk ?? { verdict: event.risk.verdict, bindingRule: event.risk.bindingRule };
     for (const s of event.shadow.targets) {
       const i = event.targets.findIndex((t) => t.symbol === s.symbol);
       if (i < 0)
@@ -67,7 +76,7 @@ export function outcomeRows(
       rows.push({
         ...common,
         symbol: s.symbol,
-        arm: 'shadow',
+        arm: besideArm,
         acted: false,
         modelVersions: versions,
         modelLabel: modelLabel(versions),
@@ -75,6 +84,9 @@ export function outcomeRows(
         currentWeight,
         targetWeight: s.proposedWeight,
         cost: tradeCost(trade, costBps).cost,
+        riskVerdict: risk.verdict,
+        bindingRule: risk.bindingRule,
+        servedMs: null,
       });
     }
   }

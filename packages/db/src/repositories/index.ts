@@ -12,3 +12,5 @@ export * from './model-registry.repository';
 export * from './trading-halts.repository';
 export * from './forensics.repository';
 export * from './outcomes.repository';
+export * from './rollouts.repository';
+export * from './engine-runs.repository';

@@ -201,57 +201,7 @@ export class ModelRegistryRepository {
    * is archived first; both moves are recorded in the stage history and the audit log.
    */
   moveStage(input: MoveStageInput, actor: RegistryActor): Promise<MoveStageResult> {
-    return this.transaction(async (tx) => {
-      const notFound = () =>
-        new RegistryError(
-          'REGISTRY_VERSION_NOT_FOUND',
-          `no version ${input.version} of model ${input.modelName}`,
-        );
-      if (!(await lockModel(tx, input.modelName))) throw notFound();
-      const current = await tx.query<VersionRow>(
-        `SELECT ${VERSION_COLUMNS} FROM model_versions WHERE model_name = $1 AND version = $2`,
-        [input.modelName, input.version],
-      );
-      if (!current.rows[0]) throw notFound();
-      const from = current.rows[0].stage;
-      input.authorize?.(from, input.to);
-      if (from === input.to)
-        throw new RegistryError(
-          'REGISTRY_SAME_STAGE',
-          `${input.modelName}@v${input.version} is already in ${from}`,
-        );
-
-      let archived: ModelVersionRecord | null = null;
-      if (isLive(input.to)) {
-        const holder = await tx.query<VersionRow>(
-          `UPDATE model_versions SET stage = 'archived' WHERE model_name = $1 AND stage = $2::model_stage
-           RETURNING ${VERSION_COLUMNS}`,
-          [input.modelName, input.to],
-        );
-        if (holder.rows[0]) {
-          archived = toVersion(holder.rows[0]);
-          const reason = `replaced in ${input.to} by v${input.version}: ${input.reason}`;
-          await recordTransition(tx, archived.id, input.to, 'archived', actor.by, reason);
-          await audit(tx, actor.auditActor, 'model.stage', archived, reason, {
-            from: input.to,
-            to: 'archived',
-            replacedBy: input.version,
-          });
-        }
-      }
-      const moved = await tx.query<VersionRow>(
-        `UPDATE model_versions SET stage = $2::model_stage WHERE id = $1 RETURNING ${VERSION_COLUMNS}`,
-        [current.rows[0].id, input.to],
-      );
-      const version = toVersion(moved.rows[0]!);
-      await recordTransition(tx, version.id, from, input.to, actor.by, input.reason);
-      await audit(tx, actor.auditActor, 'model.stage', version, input.reason, {
-        from,
-        to: input.to,
-        ...(archived ? { archived: archived.version } : {}),
-      });
-      return { version, from, archived };
-    });
+    return this.transaction((tx) => moveStageIn(tx, input, actor));
   }
 
   /** Every model with its versions (newest first), by name. */
@@ -351,6 +301,67 @@ export class ModelRegistryRepository {
       client.release();
     }
   }
+}
+
+/**
+ * A stage move inside the caller's transaction (a rollout moves several models and its own row
+ * in one): takes the model's lock, archives the version holding a live target stage, records
+ * both moves in the stage history and the audit log.
+ */
+export async function moveStageIn(
+  tx: pg.PoolClient,
+  input: MoveStageInput,
+  actor: RegistryActor,
+): Promise<MoveStageResult> {
+  const notFound = () =>
+    new RegistryError(
+      'REGISTRY_VERSION_NOT_FOUND',
+      `no version ${input.version} of model ${input.modelName}`,
+    );
+  if (!(await lockModel(tx, input.modelName))) throw notFound();
+  const current = await tx.query<VersionRow>(
+    `SELECT ${VERSION_COLUMNS} FROM model_versions WHERE model_name = $1 AND version = $2`,
+    [input.modelName, input.version],
+  );
+  if (!current.rows[0]) throw notFound();
+  const from = current.rows[0].stage;
+  input.authorize?.(from, input.to);
+  if (from === input.to)
+    throw new RegistryError(
+      'REGISTRY_SAME_STAGE',
+      `${input.modelName}@v${input.version} is already in ${from}`,
+    );
+
+  let archived: ModelVersionRecord | null = null;
+  if (isLive(input.to)) {
+    const holder = await tx.query<VersionRow>(
+      `UPDATE model_versions SET stage = 'archived' WHERE model_name = $1 AND stage = $2::model_stage
+       RETURNING ${VERSION_COLUMNS}`,
+      [input.modelName, input.to],
+    );
+    if (holder.rows[0]) {
+      archived = toVersion(holder.rows[0]);
+      const reason = `replaced in ${input.to} by v${input.version}: ${input.reason}`;
+      await recordTransition(tx, archived.id, input.to, 'archived', actor.by, reason);
+      await audit(tx, actor.auditActor, 'model.stage', archived, reason, {
+        from: input.to,
+        to: 'archived',
+        replacedBy: input.version,
+      });
+    }
+  }
+  const moved = await tx.query<VersionRow>(
+    `UPDATE model_versions SET stage = $2::model_stage WHERE id = $1 RETURNING ${VERSION_COLUMNS}`,
+    [current.rows[0].id, input.to],
+  );
+  const version = toVersion(moved.rows[0]!);
+  await recordTransition(tx, version.id, from, input.to, actor.by, input.reason);
+  await audit(tx, actor.auditActor, 'model.stage', version, input.reason, {
+    from,
+    to: input.to,
+    ...(archived ? { archived: archived.version } : {}),
+  });
+  return { version, from, archived };
 }
 
 /** Takes the model's row lock for the rest of the transaction; false when there is no such model. */

@@ -21,6 +21,8 @@ export interface NewOutcomeRow {
   cost: number;
   riskVerdict: 'approve' | 'resize' | 'reject';
   bindingRule: string | null;
+  /** Engine time of the decision, on the acting arm's rows; null on arms scored beside it. */
+  servedMs: number | null;
   result: OutcomeResult | null;
 }
 
@@ -60,6 +62,8 @@ export interface OutcomeRecord extends OutcomeKey {
   net: number | null;
   riskVerdict: 'approve' | 'resize' | 'reject';
   bindingRule: string | null;
+  /** Engine time of the decision, on the acting arm's rows. */
+  servedMs: number | null;
   status: OutcomeStatus;
   recordedAt: Date | null;
 }
@@ -197,13 +201,14 @@ interface StoredRow {
   net: number | null;
   risk_verdict: 'approve' | 'resize' | 'reject';
   binding_rule: string | null;
+  served_ms: number | null;
   status: OutcomeStatus;
   recorded_at: Date | null;
 }
 
 const COLUMNS = `decision_id, decided_at, symbol, arm, acted, model_versions, model_label, portfolio_id,
   request_key, timeframe, as_of, bar_time, next_bar_time, current_weight, target_weight, asset_return,
-  gross, cost_bps, cost, net, risk_verdict, binding_rule, status, recorded_at`;
+  gross, cost_bps, cost, net, risk_verdict, binding_rule, served_ms, status, recorded_at`;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const barKey = (k: BarKey) => `${k.symbol}|${k.timeframe}|${k.barTimeMs}`;
@@ -232,6 +237,7 @@ function present(r: StoredRow): OutcomeRecord {
     net: r.net,
     riskVerdict: r.risk_verdict,
     bindingRule: r.binding_rule,
+    servedMs: r.served_ms,
     status: r.status,
     recordedAt: r.recorded_at,
   };
@@ -274,17 +280,17 @@ export class OutcomesRepository {
        SELECT v.decision_id, v.decided_at, v.symbol, v.arm, v.acted, v.model_versions, v.model_label,
               v.portfolio_id, v.request_key, v.timeframe, v.as_of, v.bar_time, v.next_bar_time,
               v.current_weight, v.target_weight, v.asset_return, v.gross, v.cost_bps, v.cost, v.net,
-              v.risk_verdict, v.binding_rule,
+              v.risk_verdict, v.binding_rule, v.served_ms,
               CASE WHEN v.next_bar_time IS NULL THEN 'waiting' ELSE 'recorded' END,
               CASE WHEN v.next_bar_time IS NULL THEN NULL ELSE clock_timestamp() END
          FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::bool[], $6::jsonb[],
                      $7::text[], $8::text[], $9::text[], $10::text[], $11::timestamptz[],
                      $12::timestamptz[], $13::timestamptz[], $14::float8[], $15::float8[],
                      $16::float8[], $17::float8[], $18::float8[], $19::float8[], $20::float8[],
-                     $21::text[], $22::text[])
+                     $21::text[], $22::text[], $23::float8[])
            AS v(decision_id, decided_at, symbol, arm, acted, model_versions, model_label, portfolio_id,
                 request_key, timeframe, as_of, bar_time, next_bar_time, current_weight, target_weight,
-                asset_return, gross, cost_bps, cost, net, risk_verdict, binding_rule)
+                asset_return, gross, cost_bps, cost, net, risk_verdict, binding_rule, served_ms)
        ON CONFLICT (decision_id, symbol, arm, decided_at) DO NOTHING
        RETURNING decision_id, symbol, arm`,
       [
@@ -310,6 +316,7 @@ export class OutcomesRepository {
         col((r) => r.result?.net ?? null),
         col((r) => r.riskVerdict),
         col((r) => r.bindingRule),
+        col((r) => r.servedMs),
       ],
     );
     return stored.map((r) => ({ decisionId: r.decision_id, symbol: r.symbol, arm: r.arm }));

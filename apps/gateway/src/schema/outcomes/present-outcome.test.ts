@@ -27,6 +27,7 @@ function record(over: Partial<OutcomeRecord>): OutcomeRecord {
     net: 0.0028,
     riskVerdict: 'approve',
     bindingRule: null,
+    servedMs: 0.8,
     status: 'recorded',
     recordedAt: new Date('2024-01-03T00:00:01Z'),
     ...over,
