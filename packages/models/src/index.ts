@@ -120,3 +120,4 @@ export {
   ROWS_PER_TARGET,
 } from './explain/explain-decision';
 export { ForensicsModelCache, type ForensicsModelSource } from './explain/forensics-models';
+export * from './rollouts';

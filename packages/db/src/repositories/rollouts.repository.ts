@@ -106,6 +106,8 @@ export interface RolloutChange {
   canaryPercent?: number;
   statusReason?: string | null;
   winner?: 'candidate' | 'incumbent' | null;
+  /** The step's clock starts again (a resume), though the step stays. */
+  restartStep?: boolean;
 }
 
 export interface RolloutTransition {
@@ -287,7 +289,7 @@ export class RolloutsRepository {
       const updated = await tx.query<RolloutRow>(
         `UPDATE rollouts SET
            status = $2, step_index = $3,
-           step_started_at = CASE WHEN $3 <> step_index THEN clock_timestamp() ELSE step_started_at END,
+           step_started_at = CASE WHEN $3 <> step_index OR $7 THEN clock_timestamp() ELSE step_started_at END,
            canary_percent = $4, status_reason = $5, winner = $6, revision = revision + 1,
            updated_at = clock_timestamp(),
            ended_at = CASE WHEN $2 IN ('promoted', 'rolled_back', 'aborted', 'concluded') THEN clock_timestamp() END
@@ -299,6 +301,7 @@ export class RolloutsRepository {
           c.canaryPercent ?? before.canary_percent,
           c.statusReason === undefined ? before.status_reason : c.statusReason,
           c.winner === undefined ? before.winner : c.winner,
+          c.restartStep ?? false,
         ],
       );
       const event = await this.insertEvent(tx, id, actor, {
