@@ -6,3 +6,4 @@ export * from './risk';
 export * from './series';
 export * from './training';
 export * from './outcomes';
+export * from './rollouts';

@@ -21,7 +21,7 @@ export {
   type HrpOptions,
   type HrpResult,
 } from './hrp';
-export { inverseNormalCdf, normalPdf } from './normal';
+export { inverseNormalCdf, logNormalCdf, normalPdf } from './normal';
 export {
   historicalVar,
   parametricVar,

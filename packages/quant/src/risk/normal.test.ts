@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inverseNormalCdf, normalPdf } from './normal';
+import { inverseNormalCdf, logNormalCdf, normalPdf } from './normal';
 
 // scipy.special.ndtri (SciPy 1.17) at p.
 const NDTRI: Array<[number, number]> = [
@@ -37,5 +37,23 @@ describe('inverseNormalCdf (Wichura AS 241)', () => {
 
   it('normalPdf(0) = 1/√(2π)', () => {
     expect(normalPdf(0)).toBeCloseTo(0.3989422804014327, 16);
+  });
+});
+
+describe('logNormalCdf', () => {
+  it('inverts Φ⁻¹ (AS 241) to 1e-6 relative, tails included', () => {
+    for (const p of [1e-300, 1e-20, 1e-10, 0.001, 0.025, 0.5, 0.9, 0.975, 0.999]) {
+      const logP = logNormalCdf(inverseNormalCdf(p));
+      expect(Math.abs(logP - Math.log(p))).toBeLessThanOrEqual(2e-7 * Math.max(1, Math.abs(Math.log(p))));
+    }
+  });
+
+  it('stays finite where Φ underflows: ln Φ(−40) = ln φ(40) − ln 40 + ln(1 − 1/40² + 3/40⁴)', () => {
+    const expected =
+      -800 - 0.5 * Math.log(2 * Math.PI) - Math.log(40) + Math.log(1 - 1 / 1600 + 3 / 1600 ** 2);
+    expect(Math.abs(logNormalCdf(-40) - expected)).toBeLessThan(1e-4);
+    expect(logNormalCdf(0)).toBeCloseTo(Math.log(0.5), 7);
+    expect(Math.abs(logNormalCdf(40))).toBeLessThan(1e-300);
+    expect(() => logNormalCdf(NaN)).toThrow(RangeError);
   });
 });
