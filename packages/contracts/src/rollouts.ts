@@ -261,6 +261,8 @@ export const rolloutEvidence = z.object({
   /** Evidence that the candidate is worse (mean d < 0) and that it is not worse (mean d > −margin). */
   evidenceWorse: z.number(),
   evidenceNotWorse: z.number(),
+  /** Evidence that the candidate is better (mean d > 0): what ends an A/B test for it. */
+  evidenceBetter: z.number().optional(),
   /** Both verdicts need evidence ≥ this (1/alpha). */
   threshold: z.number(),
   /** Anytime-valid (1 − alpha) band on mean d: mean ± halfWidth; null before minSamples. */

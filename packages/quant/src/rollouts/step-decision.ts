@@ -105,7 +105,6 @@ export function decideStep(
 export function analyseRollout(input: {
   state: StepState;
   decisions: readonly PairedDecision[];
-  asOfIso?: never;
   crashes: readonly number[];
   timeframe: string;
   analysis: RolloutAnalysis;
@@ -133,6 +132,7 @@ export function analyseRollout(input: {
     cumulativeDiff: test.cumulativeDiff,
     evidenceWorse: test.evidenceWorse,
     evidenceNotWorse: test.evidenceNotWorse,
+    evidenceBetter: test.evidenceBetter,
     threshold: test.threshold,
     halfWidth: test.halfWidth,
     mde: test.mde,
