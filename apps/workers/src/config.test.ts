@@ -38,6 +38,13 @@ describe('workers configuration', () => {
       OUTCOME_SUBSCRIPTION_SAMPLE: 10,
       OUTCOME_METRICS_PORT: 9466,
     });
+    expect(config.rollouts).toEqual({
+      ROLLOUT_CONTROLLER_ENABLED: true,
+      ROLLOUT_TICK_MS: 1000,
+      ROLLOUT_LEASE_MS: 10_000,
+      ROLLOUT_CRASH_STALE_MS: 30_000,
+      ROLLOUT_SNAPSHOT_EVERY_MS: 30_000,
+    });
   });
 
   it('names the variable of a bad value', () => {
@@ -48,6 +55,7 @@ describe('workers configuration', () => {
     );
     expect(() => loadForensicsConfig({ FORENSICS_MODEL_SETS: '0' })).toThrow(/FORENSICS_MODEL_SETS/);
     expect(() => loadOutcomesConfig({ OUTCOME_COST_BPS: '-1' })).toThrow(/OUTCOME_COST_BPS/);
+    expect(() => loadWorkersConfig({ ROLLOUT_TICK_MS: '10' })).toThrow(/ROLLOUT_TICK_MS/);
   });
 
   it('redacts the connection URLs', () => {

@@ -19,6 +19,7 @@ import { z } from 'zod';
 import { forensicsConfigSchema } from './forensics/forensics.config';
 import { outcomesConfigSchema } from './outcomes/outcomes.config';
 import { marketDataConfigSchema } from './market-data/market-data.config';
+import { rolloutsConfigSchema } from './rollouts/rollouts.config';
 
 /** The BullMQ workers. */
 export const workersConfigSchema = z.object({
@@ -54,6 +55,7 @@ export const workersProcessConfigSchema = composeConfig({
   ...outcomesPieces,
   workers: workersConfigSchema,
   marketData: marketDataConfigSchema,
+  rollouts: rolloutsConfigSchema,
 });
 export type WorkersProcessConfig = z.infer<typeof workersProcessConfigSchema>;
 

@@ -27,6 +27,8 @@ import { startForensics, type RunningForensics } from './forensics/start-forensi
 import { BarsStoredSignal } from './market-data/bars-stored';
 import { startOutcomes, type RunningOutcomes } from './outcomes/start-outcomes';
 import { startBarsPersister, type RunningBarsPersister } from './market-data/start-bars-persister';
+import type { RolloutController } from './rollouts/rollout-controller';
+import { startRolloutController } from './rollouts/start-rollouts';
 import {
   disposePreparedTrainingThread,
   prepareTrainingThread,
@@ -48,13 +50,16 @@ export interface RunningWorkers {
   barsPersister: RunningBarsPersister | null;
   /** Fires after each batch of live bars is stored (whether or not the persister runs here). */
   barsStored: BarsStoredSignal;
+  /** The rollout controller, when ROLLOUT_CONTROLLER_ENABLED (it acts only while it holds the lease). */
+  rollouts: RolloutController | null;
   stop(): Promise<void>;
 }
 
 /**
  * Starts the BullMQ workers (data import, feature backfill, regime, training), the forensics
  * and outcome-ledger consumers of the decisions topic (FORENSICS_ENABLED, OUTCOMES_ENABLED), the
- * bars persister of the market-data topic (MARKET_DATA_PERSISTER_ENABLED) and a /metrics endpoint.
+ * bars persister of the market-data topic (MARKET_DATA_PERSISTER_ENABLED), the rollout controller
+ * (ROLLOUT_CONTROLLER_ENABLED) and a /metrics endpoint.
  */
 export async function startWorkers(
   processConfig: WorkersProcessConfig,
@@ -215,6 +220,16 @@ export async function startWorkers(
     ? startBarsPersister({ config: processConfig, repos, stored: barsStored, metrics, log: logger })
     : null;
 
+  const rollouts = processConfig.rollouts.ROLLOUT_CONTROLLER_ENABLED
+    ? startRolloutController({
+        config: processConfig.rollouts,
+        repos,
+        redis: publisher,
+        metrics,
+        log: logger,
+      })
+    : null;
+
   const metricsServer: Server = createServer(async (req, res) => {
     if (req.url === '/metrics') {
       res.writeHead(200, { 'content-type': metrics.contentType });
@@ -243,6 +258,7 @@ export async function startWorkers(
     outcomes,
     barsPersister,
     barsStored,
+    rollouts,
     stop() {
       // Stop intake, let in-flight jobs finish, then close connections.
       stopping ??= (async () => {
@@ -251,6 +267,7 @@ export async function startWorkers(
           forensics?.stop(),
           outcomes?.stop(),
           barsPersister?.stop(),
+          rollouts?.stop(),
         ]);
         await disposePreparedTrainingThread();
         await regimeUpdates.close();
