@@ -1,0 +1,226 @@
+// The platform a rollout runs on, as deployed: an engine and a workers process (bars persister,
+// outcome ledger, rollout controller) on a fresh database holding the real daily bars, a
+// registry with the bootstrap set in production and candidate sets registered from parameters,
+// and `tradeplane replay`'s driver as the trading client. What the rollout integration test
+// and bench:rollout share.
+import { randomUUID } from 'node:crypto';
+import { modelLabel } from '@tradeplane/contracts';
+import type { Repositories, RolloutRecord } from '@tradeplane/db';
+import {
+  DEFAULT_SPECIALIST_PARAMS,
+  DECISION_MODEL_NAMES,
+  encodeOnnxModel,
+  META_CONTROLLER_NAME,
+  specialistGraph,
+  specialistSignature,
+  startRollout,
+  type SpecialistName,
+  type SpecialistParamsByName,
+  type StartRolloutInput,
+} from '@tradeplane/models';
+import { createQueueConnection, KafkaAdapter, loadConfig } from '@tradeplane/platform';
+import { trackingClient, trackingConfigSchema } from '@tradeplane/tracking';
+import {
+  createApiKey,
+  decisionEnv,
+  freshDatabase,
+  healthz,
+  importDaily,
+  openRepos,
+  removeDecisionEnv,
+  waitFor,
+} from '../../../test/decision-stack';
+import { startProcess, startWorkersProcess, type RunningProcess } from '../../../test/processes';
+import { testEnv } from '../../../test/stack';
+import { httpEngineClient, type EngineClient } from '../src/replay/engine-client';
+import { runReplay, type ReplayOptions, type ReplayRun, type StoredBars } from '../src/replay/replay-driver';
+
+/** Ten of the 20 stocks with history over the whole span (no listing holes). */
+export const ROLLOUT_SYMBOLS = ['AAPL', 'AMZN', 'GE', 'AMD', 'WMT', 'BAC', 'T', 'XOM', 'PFE', 'JPM'];
+
+/** Specialist parameters that differ from the bootstrap's, by name: a candidate set. */
+export type CandidateParams = Partial<SpecialistParamsByName>;
+
+/** The bootstrap parameters with every linear term's sign flipped: the same signals, negated. */
+export const NEGATED: CandidateParams = {
+  momentum: {
+    ...DEFAULT_SPECIALIST_PARAMS.momentum,
+    returnWeights: Object.fromEntries(
+      Object.entries(DEFAULT_SPECIALIST_PARAMS.momentum.returnWeights).map(([k, w]) => [k, -w!]),
+    ),
+    macdWeight: -DEFAULT_SPECIALIST_PARAMS.momentum.macdWeight,
+    bias: -DEFAULT_SPECIALIST_PARAMS.momentum.bias,
+  },
+  'mean-reversion': {
+    bandWeight: -DEFAULT_SPECIALIST_PARAMS['mean-reversion'].bandWeight,
+    rsiWeight: -DEFAULT_SPECIALIST_PARAMS['mean-reversion'].rsiWeight,
+  },
+};
+
+export interface RolloutStack {
+  repos: Repositories;
+  env: Record<string, string>;
+  engine: RunningProcess;
+  workers: RunningProcess;
+  apiKey: string;
+  client: EngineClient;
+  /** Registers the specialists of `params` as new versions (a tracked run with their ONNX files). */
+  registerCandidate(label: string, params: CandidateParams): Promise<StartRolloutInput['candidate']>;
+  /** Starts a rollout as a pm would (the service the gateway calls). */
+  start(
+    candidate: StartRolloutInput['candidate'],
+    plan: StartRolloutInput['plan'],
+    reason: string,
+  ): Promise<RolloutRecord>;
+  /** A replay of `symbols` over [fromMs, toMs] as `tradeplane replay --speed max` plays it. */
+  replay(
+    options: Pick<ReplayOptions, 'fromMs' | 'toMs'> & Partial<ReplayOptions>,
+    signal?: AbortSignal,
+  ): Promise<ReplayRun>;
+  /** The production set the engine serves now, as a model label. */
+  servedProduction(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Starts engine and workers on a fresh database `database`; the envs are added to theirs. */
+export async function startRolloutStack(
+  database: string,
+  options: { engineEnv?: Record<string, string>; workersEnv?: Record<string, string> } = {},
+): Promise<RolloutStack> {
+  const run = `${database}-${Date.now()}`;
+  const url = await freshDatabase(database);
+  const repos = openRepos(url);
+  await importDaily(repos, ['daily/spy_prices.csv', 'daily/stock_prices.csv']);
+  const apiKey = await createApiKey(repos, 'rollout test');
+  const topics = {
+    decisions: `decisions-${run}`,
+    marketData: `market-data-${run}`,
+  };
+  const dlqs = [`${topics.decisions}.outcomes.dlq`, `${topics.marketData}.dlq`];
+  const kafka = new KafkaAdapter(testEnv.KAFKA_BROKERS!, `${run}-setup`);
+  const partitions = await kafka.partitionCount('decisions');
+  for (const topic of Object.values(topics)) await kafka.createTopic(topic, { partitions });
+  for (const topic of dlqs) await kafka.createTopic(topic);
+  const env = await decisionEnv(url, topics.decisions, {
+    MARKET_DATA_TOPIC: topics.marketData,
+    ENGINE_INSTANCE_ID: run,
+    ENGINE_MODEL_POLL_S: '30',
+    LEAKAGE_SAMPLE_RATE: '0',
+  });
+  const [engine, workers] = await Promise.all([
+    startProcess('packages/engine/src/main.ts', 'ENGINE_PORT', { ...env, ...options.engineEnv }, 120_000),
+    startWorkersProcess({
+      ...env,
+      MARKET_DATA_PERSISTER_ENABLED: 'true',
+      MARKET_DATA_GROUP_ID: `${run}-persister`,
+      MARKET_DATA_DLQ_TOPIC: dlqs[1]!,
+      OUTCOMES_ENABLED: 'true',
+      OUTCOME_GROUP_ID: `${run}-outcomes`,
+      OUTCOME_DLQ_TOPIC: dlqs[0]!,
+      OUTCOME_SWEEP_S: '1',
+      ROLLOUT_CONTROLLER_ENABLED: 'true',
+      ROLLOUT_TICK_MS: '250',
+      ROLLOUT_SNAPSHOT_EVERY_MS: '2000',
+      ...options.workersEnv,
+    }),
+  ]);
+  const client = httpEngineClient(engine.url, apiKey);
+  const served = async (arm: string): Promise<Record<string, number> | null> => {
+    const models = (await healthz(engine.url)).models as Record<
+      string,
+      { versions?: Record<string, number> } | null
+    >;
+    return models?.[arm]?.versions ?? null;
+  };
+  // The engine registers the bootstrap set at its first start and serves it from the registry.
+  await waitFor(async () => (await served('production'))?.[META_CONTROLLER_NAME] === 1, 120_000, 100);
+  const storedBars: StoredBars = async (symbols, tf) =>
+    (await repos.bars.loadUniverseColumns(symbols, tf)).series;
+  const actor = { by: 'pm@rollout.test', auditActor: 'user:rollout-test' };
+  // Rollouts are started here as the gateway starts them: announced on the queue Redis, so the
+  // engine loads the candidate at once.
+  const redis = createQueueConnection(env.REDIS_QUEUE_URL!);
+  redis.on('error', () => undefined);
+  const announce = (channel: string, message: unknown) => {
+    void redis.publish(channel, JSON.stringify(message)).catch(() => undefined);
+  };
+  let replays = 0;
+
+  return {
+    repos,
+    env,
+    engine,
+    workers,
+    apiKey,
+    client,
+    async registerCandidate(label, params) {
+      const tracking = await trackingClient({
+        config: loadConfig(trackingConfigSchema, env),
+        repository: repos.tracking,
+        writer: `rollout-${randomUUID()}`,
+        owner: actor.by,
+      });
+      const { runId } = await tracking.startRun({
+        experiment: 'rollout-candidates',
+        name: label,
+        tags: { label },
+      });
+      const names = Object.keys(params) as SpecialistName[];
+      for (const name of names) {
+        const bytes = encodeOnnxModel({ graph: specialistGraph(name, params[name]! as never) });
+        await tracking.logArtifact(runId, `models/${name}.onnx`, bytes, 'application/onnx');
+      }
+      await tracking.endRun(runId);
+      await tracking.close();
+      const candidate: { name: string; version: number }[] = [];
+      for (const name of names) {
+        const version = await repos.registry.registerVersion(
+          {
+            modelName: name,
+            runId,
+            artifactPath: `models/${name}.onnx`,
+            signature: specialistSignature,
+            metrics: {},
+          },
+          actor,
+        );
+        candidate.push({ name, version: version.version });
+      }
+      return candidate;
+    },
+    start(candidate, plan, reason) {
+      return startRollout({ repos, announce }, { candidate, plan, reason }, actor);
+    },
+    replay(o, signal) {
+      replays++;
+      return runReplay(
+        {
+          symbols: ROLLOUT_SYMBOLS,
+          timeframe: '1d',
+          speed: 'max',
+          costBps: 5,
+          portfolioId: `paper-${run}-${replays}`,
+          ledgerWaitMs: 120_000,
+          ...o,
+        },
+        { engine: client, storedBars, ledger: repos.outcomes, signal },
+      );
+    },
+    async servedProduction() {
+      return modelLabel((await served('production')) ?? {});
+    },
+    async stop() {
+      await workers.stop();
+      await engine.stop();
+      for (const topic of [...Object.values(topics), ...dlqs])
+        await kafka.deleteTopic(topic).catch(() => undefined);
+      await kafka.close();
+      await repos.db.close();
+      redis.disconnect();
+      await removeDecisionEnv(env);
+    },
+  };
+}
+
+/** The label of the incumbent (the bootstrap set, version 1 of every decision model). */
+export const BOOTSTRAP_LABEL_V1 = modelLabel(Object.fromEntries(DECISION_MODEL_NAMES.map((n) => [n, 1])));
