@@ -11,6 +11,10 @@ describe('engine configuration', () => {
       ENGINE_HOST: '127.0.0.1',
       ENGINE_PORT: 7070,
       ENGINE_REGIME_TIMEFRAME: '1d',
+      ENGINE_CANARY_PERCENT: 5,
+      ENGINE_HEARTBEAT_MS: 5000,
+      // The latency drill is off unless a drill turns it on.
+      ENGINE_FAULT_CANARY_DELAY_MS: 0,
     });
     expect(config).not.toHaveProperty('featureCache'); // vectors are read from memory, no cache tier
     expect(config.models.ENGINE_EXECUTION_PROVIDERS).toBe('cuda,cpu');
@@ -45,6 +49,13 @@ describe('engine configuration', () => {
     );
     expect(() => loadEngineConfig({ API_KEY_REFRESH_S: '0' })).toThrow(/API_KEY_REFRESH_S/);
     expect(() => loadEngineConfig({ ENGINE_INSTANCE_ID: 'a b' })).toThrow(/ENGINE_INSTANCE_ID/);
+    expect(() => loadEngineConfig({ ENGINE_HEARTBEAT_MS: '0' })).toThrow(/ENGINE_HEARTBEAT_MS/);
+    expect(() => loadEngineConfig({ ENGINE_FAULT_CANARY_DELAY_MS: '-5' })).toThrow(
+      /ENGINE_FAULT_CANARY_DELAY_MS/,
+    );
+    expect(
+      loadEngineConfig({ ENGINE_FAULT_CANARY_DELAY_MS: '250' }).engine.ENGINE_FAULT_CANARY_DELAY_MS,
+    ).toBe(250);
   });
 
   it('redacts the database and Redis URLs in what it logs', () => {

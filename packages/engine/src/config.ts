@@ -25,8 +25,18 @@ export const engineConfigSchema = z.object({
   ENGINE_PORT: listenPort.default(7070),
   /** Fraction (0–1) of served feature vectors re-checked for lookahead in production. */
   LEAKAGE_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0.01),
-  /** Share of request keys routed to the canary versions while one exists, percent (0–100). */
+  /**
+   * Share of request keys routed to the canary versions while one exists and no rollout is
+   * active, percent (0–100); an active rollout's canary_percent overrides it.
+   */
   ENGINE_CANARY_PERCENT: z.coerce.number().min(0).max(100).default(5),
+  /** Milliseconds between this process's heartbeats in engine_runs (the rollout crash guard reads them). */
+  ENGINE_HEARTBEAT_MS: z.coerce.number().int().min(100).max(600_000).default(5000),
+  /**
+   * Failure drill only, must stay 0 in production: a decision the canary arm serves waits this
+   * many milliseconds before it is assembled (its totalMs and HTTP latency include the wait).
+   */
+  ENGINE_FAULT_CANARY_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   /** Seconds between registry polls for stage changes (the safety net behind tp:model-stage-changed). */
   ENGINE_MODEL_POLL_S: z.coerce.number().min(0.1).default(5),
   /** Seconds a swapped-out model set is kept before its sessions are released. */

@@ -29,6 +29,7 @@ import {
   RiskService,
 } from './risk';
 import { BarIngest, MarketDataConsumer, ReplayRegistry } from './market-data';
+import { EngineRunRecorder } from './engine-run';
 import { createEngineServer } from './server';
 
 export interface RunningEngine {
@@ -39,6 +40,8 @@ export interface RunningEngine {
   risk: RiskService;
   /** The decision path: predict's service, the model catalog, the regime table, the halt. */
   decision: DecisionRuntime;
+  /** This process's id in engine_runs. */
+  instanceId: string;
   /** Live bars: the consumer of the market-data topic and the replay cut-offs. */
   marketData: { consumer: MarketDataConsumer; replays: ReplayRegistry };
   stop(): Promise<void>;
@@ -256,6 +259,9 @@ export async function startEngine(
   const address = server.address() as AddressInfo;
   const url = `http://${config.ENGINE_HOST}:${address.port}`;
   log.info({ url }, 'engine listening');
+  // engine_runs (the rollout crash guard): in the background, never in the way of serving.
+  const run = new EngineRunRecorder(repos.engineRuns, { heartbeatMs: config.ENGINE_HEARTBEAT_MS }, log);
+  run.start();
   // Joined in the background (retried until Kafka answers), so the engine serves meanwhile.
   const instance = processConfig.marketData.ENGINE_INSTANCE_ID ?? String(address.port);
   const joining = retryJoin(
@@ -272,6 +278,7 @@ export async function startEngine(
     bars,
     risk,
     decision: runtime,
+    instanceId: run.instanceId,
     marketData: { consumer: marketDataConsumer, replays },
     stop() {
       stopping ??= (async () => {
@@ -288,6 +295,7 @@ export async function startEngine(
         await kafka.close();
         subscriber.disconnect();
         publisher.disconnect();
+        await run.stop();
         await repos.db.close();
         log.info('engine stopped');
       })();

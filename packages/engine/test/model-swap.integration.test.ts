@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { channels, type ModelStage } from '@tradeplane/contracts';
+import { hostname } from 'node:os';
+import { channels, rolloutPlan, type ModelStage, type RolloutChanged } from '@tradeplane/contracts';
 import type { Repositories } from '@tradeplane/db';
 import { createLogger, createQueueConnection, KafkaAdapter, type ConsumedEvent } from '@tradeplane/platform';
 import { trackingClient } from '@tradeplane/tracking';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnv } from '../../../test/stack';
-import { loadEngineConfig, startEngine, type RunningEngine } from '../src';
+import { loadEngineConfig, routingBucket, startEngine, type RunningEngine } from '../src';
 import {
   DEFAULT_DEFENSIVE_PARAMS,
   DEFAULT_MOMENTUM_PARAMS,
@@ -113,6 +114,7 @@ beforeAll(async () => {
     ENGINE_MODEL_POLL_S: '30',
     ENGINE_MODEL_GRACE_S: '2',
     LEAKAGE_SAMPLE_RATE: '0',
+    ENGINE_HEARTBEAT_MS: '200',
   });
   engine = await startEngine(loadEngineConfig(env), createLogger('engine-test', 'silent'));
   await waitFor(async () => (await predict(engine.url, request(0), apiKey)).status === 200, 60_000, 100);
@@ -242,21 +244,183 @@ describe('model hot swap', () => {
     expect(share).toBeLessThan(0.4);
   });
 
-  it('scores a shadow version after the response and publishes its outputs, never acting on them', async () => {
+  it('scores the other set beside every decision, risk-checked, and the shadow once no canary runs', async () => {
+    // A canary runs (momentum v3): each decision carries the other acting set's proposal.
+    const beside = new Map<string, string>();
+    for (let i = 0; i < 40; i++) {
+      const { status, body } = await predict(engine.url, request(i, `beside-${i}`), apiKey);
+      expect(status).toBe(200);
+      expect(body.shadow).toBeNull();
+      const event = await waitFor(() => events.get(body.id), 30_000);
+      expect(event.targets).toEqual(body.targets);
+      const other = body.models.arm === 'canary' ? 'production' : 'canary';
+      expect(event.shadow.arm).toBe(other);
+      expect(event.shadow.versions.momentum).toBe(other === 'canary' ? 3 : 2);
+      expect(['approve', 'resize', 'reject']).toContain(event.shadow.risk.verdict);
+      beside.set(body.models.arm, other);
+    }
+    expect(beside).toEqual(
+      new Map([
+        ['production', 'canary'],
+        ['canary', 'production'],
+      ]),
+    );
+
+    // The canary back in staging and a shadow version: the shadow is scored beside, never acting.
+    await repos.registry.moveStage(
+      { modelName: 'momentum', version: 3, to: 'staging', reason: 'swap test' },
+      PM,
+    );
     const defensive = encodeOnnxModel({
       graph: specialistGraph('defensive', { ...DEFAULT_DEFENSIVE_PARAMS, bias: -0.5 }),
       modelVersion: 2,
     });
     await release('defensive', defensive, 'shadow');
-    await waitFor(async () => (await healthz(engine.url)).models.shadow?.versions.defensive === 2);
+    await waitFor(async () => {
+      const models = (await healthz(engine.url)).models;
+      return models.shadow?.versions.defensive === 2 && models.canary === null;
+    });
 
     const { body } = await predict(engine.url, request(3, 'shadow-check'), apiKey);
     expect(body.shadow).toBeNull();
+    expect(body.models.arm).toBe('production');
     expect(body.models.versions.defensive).toBe(1);
     const event = await waitFor(() => events.get(body.id), 30_000);
+    expect(event.shadow.arm).toBe('shadow');
     expect(event.shadow.versions).toMatchObject({ defensive: 2 });
     expect(event.shadow.targets[0].symbol).toBe('SPY');
+    expect(event.shadow.risk).toMatchObject({ verdict: expect.any(String) });
     expect(event.targets).toEqual(body.targets);
+  });
+
+  it('routes the active rollout’s canary share within 2 s of tp:rollout-changed, under load, then back to 0', async () => {
+    const SHARE = 25;
+    const publishChanged = (r: {
+      id: string;
+      status: 'running' | 'paused';
+      stepIndex: number;
+      canaryPercent: number;
+    }) =>
+      redis.publish(
+        channels.rolloutChanged,
+        JSON.stringify({
+          rolloutId: r.id,
+          status: r.status,
+          stepIndex: r.stepIndex,
+          canaryPercent: r.canaryPercent,
+          action: r.status === 'paused' ? 'pause' : 'start',
+          at: new Date().toISOString(),
+        } satisfies RolloutChanged),
+      );
+    const share = async () => {
+      const { canaryPercent, canaryPercentSource } = (await healthz(engine.url)).models;
+      return { canaryPercent, canaryPercentSource } as { canaryPercent: number; canaryPercentSource: string };
+    };
+    expect(await share()).toEqual({ canaryPercent: 30, canaryPercentSource: 'env' });
+
+    // A steady load through every change below: no request may fail.
+    const failures: string[] = [];
+    let served = 0;
+    let loading = true;
+    const load = (async () => {
+      for (let i = 0; loading; i++) {
+        const batch = Array.from({ length: 8 }, (_, k) =>
+          predict(engine.url, request(i * 8 + k, `load-${i}-${k}`), apiKey).then(
+            (r) => (r.status === 200 ? served++ : failures.push(`status ${r.status}`)),
+            (err: unknown) => failures.push(String(err)),
+          ),
+        );
+        await Promise.all(batch);
+      }
+    })();
+
+    // The candidate (momentum v3, in staging) moved to canary with the rollout row, as the controller does.
+    const { rollout } = await repos.rollouts.create(
+      {
+        kind: 'rollout',
+        candidateVersions: { momentum: 3, 'mean-reversion': 1, defensive: 1, 'meta-controller': 1 },
+        candidateLabel: 'momentum v3',
+        incumbentVersions: { momentum: 2, 'mean-reversion': 1, defensive: 1, 'meta-controller': 1 },
+        incumbentLabel: 'momentum v2',
+        plan: rolloutPlan.parse({}),
+        timeframe: '1d',
+        canaryPercent: SHARE,
+        reason: 'swap test: canary share from the rollout',
+      },
+      [{ modelName: 'momentum', version: 3, to: 'canary' }],
+      PM,
+    );
+    const published = performance.now();
+    await publishChanged({ ...rollout, status: 'running' });
+    await waitFor(async () => (await share()).canaryPercentSource === 'rollout', 2_000, 20);
+    const inForceMs = performance.now() - published;
+    expect(await share()).toEqual({ canaryPercent: SHARE, canaryPercentSource: 'rollout' });
+
+    // Exactly the keys whose bucket is under the share go to the canary (v3).
+    const keys = Array.from({ length: 400 }, (_, i) => `share-${i}`);
+    const routed = await Promise.all(
+      keys.map(async (key, i) => {
+        const { status, body } = await predict(engine.url, request(i, key), apiKey);
+        expect(status).toBe(200);
+        expect(body.models.versions.momentum).toBe(body.models.arm === 'canary' ? 3 : 2);
+        return body.models.arm as string;
+      }),
+    );
+    const expected = keys.map((k) => (routingBucket(k) < SHARE * 100 ? 'canary' : 'production'));
+    expect(routed).toEqual(expected);
+    const canaryShare = expected.filter((a) => a === 'canary').length / keys.length;
+    expect(canaryShare).toBeGreaterThan(0.15);
+    expect(canaryShare).toBeLessThan(0.35);
+
+    // Back to 0 (paused at shadow's share): every key on production, the canary still scored beside.
+    const { rollout: paused } = await repos.rollouts.transition(
+      rollout.id,
+      rollout.revision,
+      {
+        action: 'pause',
+        reason: 'swap test: back to 0',
+        change: { status: 'paused', canaryPercent: 0 },
+        moves: [],
+      },
+      PM,
+    );
+    await publishChanged({ ...paused, status: 'paused' });
+    await waitFor(async () => (await share()).canaryPercent === 0, 2_000, 20);
+    for (let i = 0; i < 100; i++) {
+      const { body } = await predict(engine.url, request(i, keys[i]), apiKey);
+      expect(body.models.arm).toBe('production');
+    }
+    loading = false;
+    await load;
+    console.log(
+      `[model-swap] rollout share ${SHARE}% in force ${Math.round(inForceMs)} ms after tp:rollout-changed; ` +
+        `${keys.length} keys routed exactly by bucket (${canaryShare} canary); ${served} load requests, ${failures.length} failed`,
+    );
+    expect(failures).toEqual([]);
+    expect(served).toBeGreaterThan(0);
+  });
+
+  it('records the engine run: registered, heartbeating, stopped on a clean stop', async () => {
+    const row = async () =>
+      (
+        await repos.db.pool.query<{ host: string; pid: number; heartbeat_at: Date; stopped_at: Date | null }>(
+          'SELECT host, pid, heartbeat_at, stopped_at FROM engine_runs WHERE instance_id = $1',
+          [engine.instanceId],
+        )
+      ).rows[0];
+    const first = await waitFor(row);
+    expect(first).toMatchObject({ host: hostname(), pid: process.pid, stopped_at: null });
+    const later = await waitFor(async () => {
+      const r = await row();
+      return r && r.heartbeat_at > first.heartbeat_at ? r : null;
+    }, 5_000);
+    expect(later.stopped_at).toBeNull();
+    await engine.stop();
+    const stopped = await row();
+    expect(stopped?.stopped_at).toBeInstanceOf(Date);
+    const beat = stopped!.heartbeat_at.getTime();
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await row())!.heartbeat_at.getTime()).toBe(beat); // no heartbeat after the stop
   });
 });
 

@@ -110,6 +110,7 @@ export {
 export {
   ModelArtifactError,
   registryModelSource,
+  type LiveModelState,
   type ModelRegistrySource,
 } from './registry/registry-source';
 export { exportAndCheck, PARITY_TOLERANCE, runChecked, type ExportedModel } from './export/export-models';

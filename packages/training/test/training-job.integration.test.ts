@@ -138,7 +138,7 @@ describe('a trained model set in the engine', () => {
     const artifacts = new LocalDirectoryArtifactStore(env.TRACKING_ARTIFACT_DIR!);
     const catalog = new ModelCatalog(
       registryModelSource(repos, artifacts),
-      { sessions: { executionProviders: ['cpu'] }, graceMs: 10 },
+      { sessions: { executionProviders: ['cpu'] }, graceMs: 10, defaultCanaryPercent: 5 },
       () => Date.now(),
       log,
     );

@@ -30,11 +30,11 @@ const ref = (name: string, version: number, stage: ModelStage): ModelVersionRef 
 const production = DECISION_MODEL_NAMES.map((n) => ref(n, 1, 'production'));
 
 function fakeRegistry(initial: ModelVersionRef[]) {
-  const state = { live: initial, fail: false };
+  const state = { live: initial, fail: false, rolloutShare: null as number | null };
   const source: ModelRegistrySource = {
-    liveVersions: vi.fn(async () => {
+    liveState: vi.fn(async () => {
       if (state.fail) throw new Error('database unreachable');
-      return state.live;
+      return { versions: state.live, canaryPercent: state.rolloutShare };
     }),
     load: vi.fn(async (r: ModelVersionRef) => {
       if (r.version === 1) return { bytes: bootstrap.get(r.name)!, label: 'bootstrap' };
@@ -46,7 +46,12 @@ function fakeRegistry(initial: ModelVersionRef[]) {
 }
 
 const catalog = (source: ModelRegistrySource, graceMs = 20) =>
-  new ModelCatalog(source, { sessions: { executionProviders: ['cpu'] }, graceMs }, () => 0, log);
+  new ModelCatalog(
+    source,
+    { sessions: { executionProviders: ['cpu'] }, graceMs, defaultCanaryPercent: 5 },
+    () => 0,
+    log,
+  );
 const features = new Float32Array(FEATURE_COUNT).fill(0.01);
 const uniform = [1 / 3, 1 / 3, 1 / 3];
 
@@ -105,6 +110,42 @@ describe('ModelCatalog', () => {
     expect(active.canary?.versions).toMatchObject({ momentum: 2, defensive: 1 });
     expect(active.shadow).toBeNull(); // defensive v7's bytes are not a model
     expect(models.lastError).toMatch(/^shadow /);
+    models.stop();
+  });
+
+  it('takes the canary share from the active rollout, swapping it in without reloading a session', async () => {
+    const { state, source } = fakeRegistry([...production, ref('momentum', 2, 'canary')]);
+    const models = catalog(source);
+    const before = await models.init();
+    expect(before).toMatchObject({ canaryPercent: 5, canaryPercentSource: 'env' });
+    expect(models.health()).toContain('at 5% (ENGINE_CANARY_PERCENT)');
+    const loads = vi.mocked(source.load).mock.calls.length;
+
+    state.rolloutShare = 25;
+    expect(await models.sync()).toBe(true);
+    const after = models.active;
+    expect(after).not.toBe(before);
+    expect(after).toMatchObject({ canaryPercent: 25, canaryPercentSource: 'rollout' });
+    // The same sets, nothing read or created again: a share change is a swap of `active` alone.
+    expect(after.production.set).toBe(before.production.set);
+    expect(after.canary!.set).toBe(before.canary!.set);
+    expect(source.load).toHaveBeenCalledTimes(loads);
+    expect(models.health()).toContain('at 25% (active rollout)');
+    // The old `active` is not retired: its sets are the ones in force.
+    await new Promise((r) => setTimeout(r, 40));
+    expect(() => before.canary!.set.decide(features, uniform)).not.toThrow();
+
+    // The share is in the fingerprint: unchanged, nothing swaps; a rollout at 5 % is not the env's 5 %.
+    expect(await models.sync()).toBe(false);
+    state.rolloutShare = 5;
+    expect(await models.sync()).toBe(true);
+    expect(models.active).toMatchObject({ canaryPercent: 5, canaryPercentSource: 'rollout' });
+    // No rollout active any more: ENGINE_CANARY_PERCENT again.
+    state.rolloutShare = null;
+    expect(await models.sync()).toBe(true);
+    expect(models.active).toMatchObject({ canaryPercent: 5, canaryPercentSource: 'env' });
+    expect(models.stats.swaps).toBe(3);
+    expect(source.load).toHaveBeenCalledTimes(loads);
     models.stop();
   });
 

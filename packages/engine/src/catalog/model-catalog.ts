@@ -6,7 +6,10 @@
  * once, in the synchronous part of the decision, and never sees half a swap. A sync (on a
  * `tp:model-stage-changed` message, on the engine's poll, at start) reads the live versions,
  * and when they changed: reads the artifact bytes, creates the ONNX Runtime sessions, warms
- * them with a few runs, then replaces `active` in one assignment. Everything slow happens
+ * them with a few runs, then replaces `active` in one assignment. The canary share in force is
+ * part of `active` too: the active rollout's (read with the versions; a `tp:rollout-changed`
+ * message syncs) or, while none is active, ENGINE_CANARY_PERCENT. A share change alone swaps
+ * `active` with the loaded sets as they are. Everything slow happens
  * before that assignment and off any request; session creation is synchronous (≈ 0.6 ms per
  * model), so the catalog yields to the event loop between arms. An arm whose versions did not
  * change keeps its loaded set. Replaced sets are released after a grace period, long after
@@ -43,10 +46,16 @@ export interface ArmModels {
   labels: Record<string, string>;
 }
 
+/** Where the canary share in force came from: the active rollout, or ENGINE_CANARY_PERCENT. */
+type CanaryShareSource = 'rollout' | 'env';
+
 export interface ActiveModels {
   production: ArmModels;
   canary: ArmModels | null;
   shadow: ArmModels | null;
+  /** Percent of request keys routed to the canary arm while one exists. */
+  canaryPercent: number;
+  canaryPercentSource: CanaryShareSource;
   /** `built-in`: the bootstrap set built from code while the registry could not be read. */
   source: 'registry' | 'built-in';
   since: string;
@@ -56,6 +65,8 @@ export interface ModelCatalogOptions {
   sessions: ModelSessionOptions;
   /** How long a replaced set is kept before its sessions are released, ms. */
   graceMs: number;
+  /** The canary share while no rollout is active (ENGINE_CANARY_PERCENT). */
+  defaultCanaryPercent: number;
 }
 
 export class ModelCatalogError extends Error {
@@ -143,7 +154,7 @@ export class ModelCatalog {
     if (this.current) for (const s of setsOf(this.current)) s.dispose();
   }
 
-  /** For /healthz: versions per arm, labels and the execution provider. */
+  /** For /healthz: versions per arm, labels, the canary share and its source, the execution provider. */
   health(): string {
     const active = this.active;
     const arm = (a: ArmModels | null) =>
@@ -153,21 +164,28 @@ export class ModelCatalog {
     const error = this.lastError ? `; last sync failed: ${this.lastError}` : '';
     return (
       `${active.source === 'built-in' ? 'built-in bootstrap set (registry models not loaded)' : 'registry'} on ` +
-      `${active.production.set.provider}; production: ${arm(active.production)}; canary: ${arm(active.canary)}; ` +
+      `${active.production.set.provider}; production: ${arm(active.production)}; canary: ${arm(active.canary)} ` +
+      `at ${active.canaryPercent}% (${active.canaryPercentSource === 'rollout' ? 'active rollout' : 'ENGINE_CANARY_PERCENT'}); ` +
       `shadow: ${arm(active.shadow)}${error}`
     );
   }
 
   private async syncOnce(): Promise<boolean> {
     let live: ModelVersionRef[];
+    let share: Pick<ActiveModels, 'canaryPercent' | 'canaryPercentSource'>;
     try {
-      live = await this.source.liveVersions(DECISION_MODEL_NAMES);
+      const state = await this.source.liveState(DECISION_MODEL_NAMES);
+      live = state.versions;
+      share =
+        state.canaryPercent === null
+          ? { canaryPercent: this.options.defaultCanaryPercent, canaryPercentSource: 'env' }
+          : { canaryPercent: state.canaryPercent, canaryPercentSource: 'rollout' };
     } catch (err) {
       this.lastError = `registry: ${(err as Error).message}`;
       if (!this.current) throw err;
       return false;
     }
-    const fingerprint = liveFingerprint(live);
+    const fingerprint = `${liveFingerprint(live)}|canary ${share.canaryPercent}% ${share.canaryPercentSource}`;
     if (fingerprint === this.fingerprint && this.current?.source === 'registry') return false;
 
     const plan = planArms(live);
@@ -264,6 +282,7 @@ export class ModelCatalog {
       production,
       canary,
       shadow,
+      ...share,
       source: 'registry',
       since: new Date(this.clock()).toISOString(),
     };
@@ -274,6 +293,8 @@ export class ModelCatalog {
         production: production.key,
         canary: canary?.key ?? null,
         shadow: shadow?.key ?? null,
+        canaryPercent: share.canaryPercent,
+        canaryPercentSource: share.canaryPercentSource,
         provider: production.set.provider,
         ms: Math.round((performance.now() - started) * 100) / 100,
       },
@@ -313,6 +334,8 @@ export class ModelCatalog {
       production: { arm: 'production', key, set, versions, labels },
       canary: null,
       shadow: null,
+      canaryPercent: this.options.defaultCanaryPercent,
+      canaryPercentSource: 'env',
       source: 'built-in',
       since: new Date(this.clock()).toISOString(),
     };

@@ -236,22 +236,31 @@ function regimeSource(
   return fromModel && source.halfLife !== null ? { ...base, halfLife: source.halfLife } : base;
 }
 
-/** What the shadow set would have proposed (after the response; never acted on). */
+/**
+ * What a set scored beside the acting one would have proposed (after the response; never acted
+ * on): the shadow, or during a canary the other acting set. Its proposal goes through the same
+ * pre-trade check as the acting set's, on the risk model and limits the decision saw, so both
+ * arms' verdicts are judged on the same book.
+ */
 export function shadowOutcome(
-  shadow: ArmModels,
+  beside: ArmModels,
   decision: DecisionBody,
   portfolio: Readonly<Record<string, number>>,
   positionScale: number,
+  risk: { model: RiskModel; limits: PreTradeLimits },
 ): ShadowOutcome {
   const regime: RegimePoint = { ...decision.regime, barTime: null, note: null };
   const targets = decision.targets.map((t) => ({ symbol: t.symbol, barTime: t.barTime, values: t.features }));
-  const scored = scoreTargets(shadow.set, targets, regime, portfolio, positionScale);
+  const scored = scoreTargets(beside.set, targets, regime, portfolio, positionScale);
+  const checked = checkTargets(scored, portfolio, risk.model, risk.limits);
   return {
-    versions: shadow.versions,
+    arm: beside.arm,
+    versions: beside.versions,
     targets: scored.map((t) => ({
       symbol: t.features.symbol,
       proposedWeight: t.proposedWeight,
       blendedSignal: t.blend,
     })),
+    risk: { verdict: checked.verdict, bindingRule: checked.bindingRule },
   };
 }

@@ -19,7 +19,8 @@ export class DecisionMetrics {
   private readonly duration: Histogram;
   private readonly normalised: Counter;
   private readonly clamped: Counter;
-  private readonly shadow: Counter;
+  private readonly beside: Counter;
+  private readonly besideByArm = new Map<string, { inc(): void }>();
   private readonly byArm = new Map<string, { inc(): void }>();
   private readonly byIssue = new Map<WeightIssue, { inc(): void }>();
   private pendingAlerts = 0;
@@ -54,9 +55,10 @@ export class DecisionMetrics {
       help: 'Specialist outputs that were NaN or outside [-1, 1]',
       registers: [registry],
     });
-    this.shadow = new Counter({
+    this.beside = new Counter({
       name: 'tp_shadow_decisions_total',
-      help: 'Decisions also scored by the shadow versions (after the response)',
+      help: 'Decisions also scored after the response by a set beside the acting one, by its arm',
+      labelNames: ['arm'],
       registers: [registry],
     });
     new Gauge({
@@ -122,7 +124,10 @@ export class DecisionMetrics {
     this.clamped.inc(n);
   }
 
-  shadowScored(): void {
-    this.shadow.inc();
+  /** A decision scored after the response by the set of `arm` beside the acting one. */
+  besideScored(arm: string): void {
+    let child = this.besideByArm.get(arm);
+    if (!child) this.besideByArm.set(arm, (child = this.beside.labels(arm)));
+    child.inc();
   }
 }

@@ -40,7 +40,12 @@ import { ulidFactory } from './ulid';
 export const LEAKAGE_ACTOR = 'engine:leakage-monitor';
 
 /** The Redis channels the runtime listens to. */
-export const DECISION_CHANNELS = [channels.tradingState, channels.modelStageChanged, channels.regimeChanged];
+export const DECISION_CHANNELS = [
+  channels.tradingState,
+  channels.modelStageChanged,
+  channels.rolloutChanged,
+  channels.regimeChanged,
+];
 
 export interface DecisionRuntimeDeps {
   repos: Repositories;
@@ -129,7 +134,11 @@ export async function startDecisionRuntime(deps: DecisionRuntimeDeps): Promise<D
   const sessions = { executionProviders: parseExecutionProviders(config.models.ENGINE_EXECUTION_PROVIDERS) };
   const models = new ModelCatalog(
     registryModelSource(repos, new LocalDirectoryArtifactStore(config.tracking.TRACKING_ARTIFACT_DIR)),
-    { sessions, graceMs: engine.ENGINE_MODEL_GRACE_S * 1000 },
+    {
+      sessions,
+      graceMs: engine.ENGINE_MODEL_GRACE_S * 1000,
+      defaultCanaryPercent: engine.ENGINE_CANARY_PERCENT,
+    },
     clock,
     log,
   );
@@ -183,7 +192,7 @@ export async function startDecisionRuntime(deps: DecisionRuntimeDeps): Promise<D
     metrics,
     nextId: ulidFactory(clock),
     clock,
-    canaryPercent: engine.ENGINE_CANARY_PERCENT,
+    faultCanaryDelayMs: engine.ENGINE_FAULT_CANARY_DELAY_MS,
     positionScale: engine.ENGINE_POSITION_SCALE,
     ...(deps.counterfactuals ? { counterfactuals: deps.counterfactuals } : {}),
     log,
@@ -212,7 +221,8 @@ export async function startDecisionRuntime(deps: DecisionRuntimeDeps): Promise<D
     models,
     regime,
     onMessage(channel, message) {
-      if (channel === channels.modelStageChanged) syncModels();
+      // A stage move changes the sets; a rollout change the canary share (read with them).
+      if (channel === channels.modelStageChanged || channel === channels.rolloutChanged) syncModels();
       else if (channel === channels.regimeChanged) void regime.refresh();
       else if (channel === channels.tradingState) {
         const parsed = parseState(message);
@@ -262,13 +272,17 @@ export async function startDecisionRuntime(deps: DecisionRuntimeDeps): Promise<D
           since: active.since,
           executionProvider: active.production.set.provider,
           providerFallbacks: active.production.set.fallbacks,
-          canaryPercent: engine.ENGINE_CANARY_PERCENT,
+          canaryPercent: active.canaryPercent,
+          canaryPercentSource: active.canaryPercentSource,
           production: arm(active.production),
           canary: arm(active.canary),
           shadow: arm(active.shadow),
         },
         regime: { ...regime.table.source, lastBarTime: regime.table.lastBarTime },
         trading: halts.current,
+        ...(engine.ENGINE_FAULT_CANARY_DELAY_MS > 0
+          ? { faults: { canaryDelayMs: engine.ENGINE_FAULT_CANARY_DELAY_MS } }
+          : {}),
       };
     },
     stop() {

@@ -165,6 +165,7 @@ function setup(
   options: {
     risk?: boolean;
     canaryPercent?: number;
+    faultCanaryDelayMs?: number;
     regime?: RegimeTable;
     counterfactuals?: CounterfactualRecorder;
   } = {},
@@ -176,9 +177,15 @@ function setup(
     production,
     canary: null,
     shadow: null,
+    canaryPercent: options.canaryPercent ?? 5,
+    canaryPercentSource: 'env',
     source: 'registry',
     since: '',
     ...active,
+  };
+  const risk = {
+    snapshot: options.risk === false ? null : { model: riskModel(), info: {} as never },
+    limits: preTradeLimits(),
   };
   const service = new DecisionService({
     features: {
@@ -189,10 +196,7 @@ function setup(
       table: options.regime ?? RegimeTable.uniform('SPY', '1d', 'no regime model is stored for SPY 1d'),
     },
     models: { active: models },
-    risk: {
-      snapshot: options.risk === false ? null : { model: riskModel(), info: {} as never },
-      limits: preTradeLimits(),
-    },
+    risk,
     events: { publish: (key, value) => published.push({ key, value }) },
     metrics: new DecisionMetrics(
       registry,
@@ -202,12 +206,12 @@ function setup(
     ),
     nextId: ulidFactory(() => NOW),
     clock: () => NOW,
-    canaryPercent: options.canaryPercent ?? 5,
+    faultCanaryDelayMs: options.faultCanaryDelayMs ?? 0,
     positionScale: 0.25,
     ...(options.counterfactuals ? { counterfactuals: options.counterfactuals } : {}),
     log,
   });
-  return { service, registry, published, production };
+  return { service, registry, published, production, risk };
 }
 
 const request = (body: Record<string, unknown>) =>
@@ -301,6 +305,90 @@ describe('DecisionService', () => {
     expect(event.shadow?.targets[0]!.symbol).toBe('SPY');
     expect(event.shadow?.targets[0]!.blendedSignal).not.toBe(decided.decision.targets[0]!.blendedSignal);
     expect(event.models.arm).toBe('production');
+    expect(event.shadow?.arm).toBe('shadow');
+    expect(event.shadow?.risk).toEqual({ verdict: expect.any(String), bindingRule: null });
+  });
+
+  /** A full book already (outside the request): a proposal that adds to SPY is cut to nothing. */
+  const FULL_BOOK = { XOM: 0.25, GE: 0.25, PFE: 0.25, T: 0.25, SPY: 0.01 };
+  const afterResponse = async (
+    service: DecisionService,
+    decided: Decided,
+    published: { value: unknown }[],
+  ) => {
+    service.afterResponse(decided, JSON.stringify(decided.decision));
+    await new Promise((r) => setImmediate(r));
+    return decisionEvent.parse(JSON.parse(published.at(-1)!.value as string));
+  };
+  const besideCount = async (registry: ReturnType<typeof setup>['registry']) =>
+    Object.fromEntries(
+      (await registry.getSingleMetric('tp_shadow_decisions_total')!.get()).values.map((v) => [
+        v.labels.arm,
+        v.value,
+      ]),
+    );
+
+  it('on a canary-served request scores the production set beside it, risk-checked on the same book', async () => {
+    const canary = arm('canary', invalidWeightsSet(), 9);
+    const shadow = arm('shadow', regimeSensitiveSet(), 7);
+    const { service, published, registry, risk } = setup({ canary, shadow }, { canaryPercent: 100 });
+    const decided = await service.decide(request({ symbol: 'SPY', portfolio: FULL_BOOK }), 0);
+    expect(decided.decision.models.arm).toBe('canary');
+    expect(decided.beside?.arm).toBe('production');
+    // The book's risk state the decision saw travels with it; a rebuild meanwhile does not change it.
+    const seen = risk.snapshot!.model;
+    risk.snapshot = { model: riskModel(), info: {} as never };
+    expect(decided.risk.model).toBe(seen);
+
+    const event = await afterResponse(service, decided, published);
+    expect(event.models.arm).toBe('canary');
+    expect(event.shadow).toMatchObject({ arm: 'production', versions: { momentum: 1 } });
+    // Production proposes more SPY on a full book: the pre-trade check cuts it, as it would have acting.
+    expect(event.shadow!.targets[0]!.proposedWeight).toBeGreaterThan(0.01);
+    expect(event.shadow!.risk).toEqual({ verdict: 'resize', bindingRule: 'gross_exposure' });
+    expect(await besideCount(registry)).toEqual({ production: 1 });
+  });
+
+  it('on a production-served request scores the canary beside it while one exists, else the shadow', async () => {
+    const canary = arm('canary', regimeSensitiveSet(), 2);
+    const shadow = arm('shadow', invalidWeightsSet(), 9);
+    const withCanary = setup({ canary, shadow }, { canaryPercent: 0 });
+    const decided = await withCanary.service.decide(request({ symbol: 'SPY', portfolio: { SPY: 0.01 } }), 0);
+    expect(decided.decision.models.arm).toBe('production');
+    const event = await afterResponse(withCanary.service, decided, withCanary.published);
+    expect(event.shadow).toMatchObject({ arm: 'canary', versions: { 'meta-controller': 2 } });
+    expect(event.shadow!.risk).toEqual({ verdict: 'approve', bindingRule: null });
+    expect(await besideCount(withCanary.registry)).toEqual({ canary: 1 });
+
+    const shadowOnly = setup({ shadow }, { canaryPercent: 100 });
+    const other = await shadowOnly.service.decide(request({ symbol: 'SPY', portfolio: FULL_BOOK }), 0);
+    expect(other.decision.models.arm).toBe('production'); // no canary set: the share routes nothing
+    const shadowEvent = await afterResponse(shadowOnly.service, other, shadowOnly.published);
+    expect(shadowEvent.shadow).toMatchObject({ arm: 'shadow', versions: { momentum: 9 } });
+    expect(await besideCount(shadowOnly.registry)).toEqual({ shadow: 1 });
+
+    const alone = setup();
+    const plain = await alone.service.decide(request({ symbol: 'SPY' }), 0);
+    expect(plain.beside).toBeNull();
+    expect((await afterResponse(alone.service, plain, alone.published)).shadow).toBeNull();
+  });
+
+  it('delays only canary-served decisions by the latency drill, with the wait in totalMs', async () => {
+    const DELAY = 60;
+    const canary = arm('canary', ModelSet.create(bootstrapModelSetInput(), sessions), 2);
+    const served = async (canaryPercent: number) => {
+      const { service } = setup({ canary }, { canaryPercent, faultCanaryDelayMs: DELAY });
+      const startedAt = performance.now();
+      const { decision } = await service.decide(request({ symbol: 'SPY' }), startedAt);
+      return { decision, wallMs: performance.now() - startedAt };
+    };
+    const slow = await served(100);
+    expect(slow.decision.models.arm).toBe('canary');
+    expect(slow.decision.timings.totalMs).toBeGreaterThanOrEqual(DELAY - 1);
+    expect(slow.wallMs).toBeGreaterThanOrEqual(DELAY - 1);
+    const fast = await served(0);
+    expect(fast.decision.models.arm).toBe('production');
+    expect(fast.decision.timings.totalMs).toBeLessThan(DELAY - 1);
   });
 
   it('fetches vectors not in the process LRU, and refuses to decide before the risk model exists', async () => {

@@ -1,12 +1,13 @@
 /**
  * The decision path's shell: features (read from the in-memory columns), the regime
  * row at asOf, the arm for the request key, the models, the risk check on the proposed
- * changes, the decision; after the response, the decision event. Nothing here waits on
- * PostgreSQL or Kafka: the only possible await is a series not loaded yet (its features then).
+ * changes, the decision; after the response, the set scored beside it and the decision event.
+ * Nothing here waits on PostgreSQL or Kafka: the only possible awaits are a series not loaded
+ * yet (its features then) and the canary latency drill (ENGINE_FAULT_CANARY_DELAY_MS).
  */
 import type { DecisionBody, FeatureVectorDto, ShadowOutcome, Timeframe } from '@tradeplane/contracts';
 import type { Logger } from '@tradeplane/platform';
-import type { PreTradeLimits } from '@tradeplane/quant';
+import type { PreTradeLimits, RiskModel } from '@tradeplane/quant';
 import type { RiskSnapshot } from '../risk';
 import { assembleDecision, checkTargets, scoreTargets, shadowOutcome } from './decision-builder';
 import type { DecisionMetrics } from './decision-metrics';
@@ -39,8 +40,11 @@ export interface DecisionServiceDeps {
   metrics: DecisionMetrics;
   nextId: () => string;
   clock: () => number;
-  /** Percent of request keys routed to the canary arm while one exists. */
-  canaryPercent: number;
+  /**
+   * Failure drill: a decision the canary arm serves waits this long (a timer) before it is
+   * assembled, so its totalMs and the HTTP latency include it. 0 (off) outside drills.
+   */
+  faultCanaryDelayMs: number;
   /** Weight of a blended signal of ±1. */
   positionScale: number;
   /** Live replays: a decision for a replay's portfolio is scored with the regime counterfactuals. */
@@ -55,7 +59,13 @@ export class RiskUnavailableError extends Error {
 /** A decision and what the after-response step needs. */
 export interface Decided {
   decision: DecisionBody;
-  shadow: ArmModels | null;
+  /**
+   * The set scored beside the acting one after the response: on a canary-served request the
+   * production set, on a production-served one the canary while one exists, else the shadow.
+   */
+  beside: ArmModels | null;
+  /** The risk model and limits the decision was checked against (the beside set's check too). */
+  risk: { model: RiskModel; limits: PreTradeLimits };
   portfolio: Readonly<Record<string, number>>;
   /** The models that made it (the counterfactuals rerun them). */
   set: ModelSet;
@@ -78,21 +88,27 @@ export class DecisionService {
     const vectors = await this.features(request);
     const t1 = performance.now();
 
-    // From here to the end: synchronous, so the model sets read below cannot change under us.
+    // From here to the end: synchronous (but for the canary drill's timer, which waits after
+    // everything is read into locals), so the model sets read below cannot change under us.
     const regime = deps.regime.table;
     const point = regime.at(request.asOfMs);
     const t2 = performance.now();
 
+    // `active` carries the canary share with the sets: one read, one consistent routing.
     const active = deps.models.active;
-    const armName = chooseArm(request.requestKey, deps.canaryPercent, active.canary !== null);
+    const armName = chooseArm(request.requestKey, active.canaryPercent, active.canary !== null);
     const arm = armName === 'canary' ? active.canary! : active.production;
+    const beside = armName === 'canary' ? active.production : (active.canary ?? active.shadow);
     const scored = scoreTargets(arm.set, vectors, point, request.portfolio, deps.positionScale);
     const t3 = performance.now();
 
     // The snapshot is read once here; a rebuild only ever replaces it with another one.
     const snapshot = deps.risk.snapshot!;
-    const risk = checkTargets(scored, request.portfolio, snapshot.model, deps.risk.limits);
+    const limits = deps.risk.limits;
+    const risk = checkTargets(scored, request.portfolio, snapshot.model, limits);
     const t4 = performance.now();
+    if (armName === 'canary' && deps.faultCanaryDelayMs > 0)
+      await new Promise<void>((resolve) => setTimeout(resolve, deps.faultCanaryDelayMs));
 
     const decision = assembleDecision({
       id: deps.nextId(),
@@ -121,31 +137,41 @@ export class DecisionService {
         deps.metrics.weightsNormalised(t.weightsCheck.issues, { symbol: t.features.symbol, models: arm.key });
       if (t.signalsClamped > 0) deps.metrics.signalsClamped(t.signalsClamped);
     }
-    return { decision, shadow: active.shadow, portfolio: request.portfolio, set: arm.set };
+    return {
+      decision,
+      beside,
+      risk: { model: snapshot.model, limits },
+      portfolio: request.portfolio,
+      set: arm.set,
+    };
   }
 
   /**
    * After the response is written: publish the event, spliced from `bodyJson` (the
-   * `JSON.stringify` of the decision the response was made from); with a shadow arm, score it
-   * on the next turn of the event loop and publish the event with its outputs then.
+   * `JSON.stringify` of the decision the response was made from); with a set to score beside
+   * it, score and risk-check that on the next turn of the event loop and publish the event with
+   * its outputs then.
    */
   afterResponse(decided: Decided, bodyJson: string): void {
-    const { decision, shadow, portfolio } = decided;
+    const { decision, beside, portfolio, risk } = decided;
     const { events, metrics, positionScale, log, counterfactuals } = this.deps;
     const portfolioId = decision.portfolioId;
     if (counterfactuals && portfolioId && counterfactuals.observes(portfolioId))
       setImmediate(() => this.scoreCounterfactuals(decided, portfolioId, counterfactuals));
-    if (!shadow) {
+    if (!beside) {
       events.publish(decision.id, decisionEventJson(bodyJson, null));
       return;
     }
     setImmediate(() => {
       let outcome: ShadowOutcome | null = null;
       try {
-        outcome = shadowOutcome(shadow, decision, portfolio, positionScale);
-        metrics.shadowScored();
+        outcome = shadowOutcome(beside, decision, portfolio, positionScale, risk);
+        metrics.besideScored(beside.arm);
       } catch (err) {
-        log.error({ err, decisionId: decision.id, shadow: shadow.key }, 'shadow scoring failed');
+        log.error(
+          { err, decisionId: decision.id, arm: beside.arm, versions: beside.key },
+          'scoring the set beside the decision failed',
+        );
       }
       events.publish(decision.id, decisionEventJson(bodyJson, outcome));
     });

@@ -4,10 +4,20 @@ import { ArtifactStoreError, sha256Of, type ArtifactStore } from '@tradeplane/tr
 import { bootstrapModelSet } from '../bootstrap/bootstrap';
 import type { ModelVersionRef } from './model-arms';
 
+/**
+ * What the engine serves: the versions of the decision models in a live stage (staging, shadow,
+ * canary, production) and the canary share of the active rollout (running or paused), null while
+ * none is active (the engine's ENGINE_CANARY_PERCENT applies then).
+ */
+export interface LiveModelState {
+  versions: ModelVersionRef[];
+  canaryPercent: number | null;
+}
+
 /** Where the engine's model catalog finds the versions to serve and their ONNX bytes. */
 export interface ModelRegistrySource {
-  /** Versions of `names` in a live stage (staging, shadow, canary, production). */
-  liveVersions(names: readonly string[]): Promise<ModelVersionRef[]>;
+  /** The live versions of `names` and the active rollout's canary share, read together. */
+  liveState(names: readonly string[]): Promise<LiveModelState>;
   /** The ONNX bytes of a version and its label (`bootstrap`, or the run that trained it). */
   load(ref: ModelVersionRef): Promise<{ bytes: Uint8Array; label: string }>;
 }
@@ -25,7 +35,7 @@ export class ModelArtifactError extends Error {
  * fresh checkout against an existing database): the registry's sha256 says they are the same.
  */
 export function registryModelSource(
-  repos: Pick<Repositories, 'registry' | 'runQueries'>,
+  repos: Pick<Repositories, 'registry' | 'runQueries' | 'rollouts'>,
   artifacts: Pick<ArtifactStore, 'get'>,
 ): ModelRegistrySource & {
   /** Any registered version by name and number, whatever its stage (forensics reruns old ones). */
@@ -60,9 +70,12 @@ export function registryModelSource(
     return { bytes, label };
   };
   return {
-    async liveVersions(names) {
-      const models = await Promise.all(names.map((name) => repos.registry.getModel(name)));
-      return models.flatMap((m) =>
+    async liveState(names) {
+      const [rollout, ...models] = await Promise.all([
+        repos.rollouts.active(),
+        ...names.map((name) => repos.registry.getModel(name)),
+      ]);
+      const versions = models.flatMap((m) =>
         (m?.versions ?? [])
           .filter((v) => live.has(v.stage))
           .map((v): ModelVersionRef => ({
@@ -73,6 +86,7 @@ export function registryModelSource(
             runId: v.runId,
           })),
       );
+      return { versions, canaryPercent: rollout?.canaryPercent ?? null };
     },
     load,
     async loadVersion(name, version) {
