@@ -14,7 +14,7 @@ import { BOOTSTRAP_LABEL_V1, NEGATED, startRolloutStack, type RolloutStack } fro
 let stack: RolloutStack;
 
 beforeAll(async () => {
-  stack = await startRolloutStack('tradeplane_test_rollouts');
+  stack = await startRolloutStack('tradeplane_test_rollout_replay');
 }, 300_000);
 
 afterAll(async () => {
@@ -70,6 +70,7 @@ describe('a candidate whose signals are negated', () => {
       const events = await stack.repos.rollouts.events(rollout.id);
       expect(events.map((e) => e.action)).toEqual(['start', 'rollback']);
       const evidence = events[1]!.evidence!;
+      console.info(`[rollout-it] negated rolled back: ${events[1]!.reason}`);
       expect(events[1]!.actor).toBe('rollout-controller');
       expect(evidence.verdict).toBe('worse');
       expect(evidence.evidenceWorse).toBeGreaterThanOrEqual(evidence.threshold);

@@ -74,7 +74,8 @@ export type RolloutAnalysis = z.infer<typeof rolloutAnalysis>;
  *   windowMinutes (from minDecisions decisions in the window);
  * - crashes: more than maxCrashes engine processes that died without stopping in windowHours;
  * - riskViolations: more than maxViolations candidate proposals refused by the pre-trade limits
- *   (verdict reject) in one session (a UTC day of the decision time).
+ *   (verdict reject) where the incumbent's proposal on the same decision was not, in one session
+ *   (a UTC day of the decision time).
  */
 export const rolloutGuards = z.object({
   sharpeDrop: z

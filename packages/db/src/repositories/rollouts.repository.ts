@@ -132,6 +132,7 @@ export interface PairedOutcome {
   incumbentNet: number;
   candidateActed: boolean;
   candidateRiskVerdict: 'approve' | 'resize' | 'reject';
+  incumbentRiskVerdict: 'approve' | 'resize' | 'reject';
   /** Engine time of the decision when the candidate served it. */
   servedMs: number | null;
 }
@@ -399,8 +400,8 @@ export class RolloutsRepository {
 
   /**
    * The rollout's paired decisions in decision order: decided from its start, of its timeframe,
-   * with every row of both sets recorded. Each set's net is its rows' sum; the candidate's risk
-   * verdict is its own (an arm scored beside the acting one carries its own check).
+   * with every row of both sets recorded. Each set's net is its rows' sum; each set's risk verdict
+   * is its own (an arm scored beside the acting one carries its own check).
    */
   async pairedOutcomes(rollout: RolloutRecord): Promise<PairedOutcome[]> {
     const { rows } = await this.pool.query<{
@@ -411,6 +412,7 @@ export class RolloutsRepository {
       incumbent_net: number;
       candidate_acted: boolean;
       candidate_verdict: 'approve' | 'resize' | 'reject';
+      incumbent_verdict: 'approve' | 'resize' | 'reject';
       served_ms: number | null;
     }>(
       `SELECT decision_id, min(as_of) AS as_of, min(decided_at) AS decided_at,
@@ -420,6 +422,9 @@ export class RolloutsRepository {
               CASE WHEN bool_or(risk_verdict = 'reject') FILTER (WHERE model_label = $3) THEN 'reject'
                    WHEN bool_or(risk_verdict = 'resize') FILTER (WHERE model_label = $3) THEN 'resize'
                    ELSE 'approve' END AS candidate_verdict,
+              CASE WHEN bool_or(risk_verdict = 'reject') FILTER (WHERE model_label = $4) THEN 'reject'
+                   WHEN bool_or(risk_verdict = 'resize') FILTER (WHERE model_label = $4) THEN 'resize'
+                   ELSE 'approve' END AS incumbent_verdict,
               max(served_ms) FILTER (WHERE model_label = $3 AND acted) AS served_ms
          FROM decision_outcomes
         WHERE decided_at >= $1 AND timeframe = $2 AND model_label IN ($3, $4)
@@ -438,6 +443,7 @@ export class RolloutsRepository {
       incumbentNet: Number(r.incumbent_net),
       candidateActed: r.candidate_acted,
       candidateRiskVerdict: r.candidate_verdict,
+      incumbentRiskVerdict: r.incumbent_verdict,
       servedMs: r.served_ms === null ? null : Number(r.served_ms),
     }));
   }

@@ -34,6 +34,7 @@ function realDecisions(overrides: (i: number) => Partial<PairedDecision> = () =>
       incumbentNet: dailyReturn(1, t),
       candidateActed: i % 4 === 0,
       candidateRiskVerdict: 'approve',
+      incumbentRiskVerdict: 'approve',
       servedMs: i % 4 === 0 ? 5 : null,
       ...overrides(i),
     });
@@ -180,7 +181,7 @@ describe('evaluateGuards', () => {
     const tripped = at(refusedOnFirstDay(3));
     expect(tripped).toMatchObject({ value: 3, tripped: true, samples: decisions.length + 3 });
     expect(tripped.detail).toBe(
-      '3 candidate proposals refused by the risk limits on 2016-01-04 (limit 2 per session)',
+      '3 candidate proposals refused by the risk limits (the incumbent\'s passed) on 2016-01-04 (limit 2 per session)',
     );
     // Five refusals on five different days: one per session.
     const spread = realDecisions((i) => (i < 5 ? { candidateRiskVerdict: 'reject' } : {}));
@@ -188,6 +189,9 @@ describe('evaluateGuards', () => {
     // Resized proposals are not violations.
     const resized = refusedOnFirstDay(3).map((d) => ({ ...d, candidateRiskVerdict: 'resize' as const }));
     expect(at(resized)).toMatchObject({ value: 0, tripped: false });
+    // Refused for both sets: the book was at the limit, not the candidate's doing.
+    const both = refusedOnFirstDay(3).map((d) => ({ ...d, incumbentRiskVerdict: 'reject' as const }));
+    expect(at(both)).toMatchObject({ value: 0, tripped: false });
   });
 });
 

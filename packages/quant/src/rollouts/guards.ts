@@ -27,6 +27,8 @@ export interface PairedDecision {
   incumbentNet: number;
   candidateActed: boolean;
   candidateRiskVerdict: 'approve' | 'resize' | 'reject';
+  /** The incumbent's verdict on the same decision: a refusal both got comes from the book, not the candidate. */
+  incumbentRiskVerdict: 'approve' | 'resize' | 'reject';
   servedMs: number | null;
 }
 
@@ -154,10 +156,12 @@ function crashesGuard(input: GuardInputs, g: RolloutGuards['crashes']): RolloutG
 }
 
 function riskViolationsGuard(input: GuardInputs, g: RolloutGuards['riskViolations']): RolloutGuardState {
-  // Every candidate proposal is risk-checked, acted on or not (in shadow too).
+  // Every candidate proposal is risk-checked, acted on or not (in shadow too). A refusal counts
+  // when the incumbent's proposal on the same decision passed: a book already at a limit refuses
+  // both sets' additions to it, and that is not the candidate's doing.
   const perDay = new Map<string, number>();
   for (const d of input.decisions)
-    if (d.candidateRiskVerdict === 'reject') {
+    if (d.candidateRiskVerdict === 'reject' && d.incumbentRiskVerdict !== 'reject') {
       const day = utcDay(new Date(d.decidedAtMs));
       perDay.set(day, (perDay.get(day) ?? 0) + 1);
     }
@@ -174,7 +178,7 @@ function riskViolationsGuard(input: GuardInputs, g: RolloutGuards['riskViolation
     detail:
       worstDay === null
         ? `no candidate proposal refused by the risk limits in ${input.decisions.length} decisions (limit ${g.maxViolations} per session)`
-        : `${worst} candidate proposals refused by the risk limits on ${worstDay} (limit ${g.maxViolations} per session)`,
+        : `${worst} candidate proposals refused by the risk limits (the incumbent's passed) on ${worstDay} (limit ${g.maxViolations} per session)`,
   };
 }
 

@@ -150,6 +150,7 @@ describe('analyseRollout', () => {
       incumbentNet,
       candidateActed: i % 20 === 0,
       candidateRiskVerdict: 'approve',
+      incumbentRiskVerdict: 'approve',
       servedMs: i % 20 === 0 ? 4 : null,
     };
   });
