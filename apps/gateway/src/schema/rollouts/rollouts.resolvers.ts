@@ -12,7 +12,13 @@ import {
   type RolloutKind,
   type RolloutStatus,
 } from '@tradeplane/contracts';
-import type { RolloutCursor, RolloutEventRecord, RolloutRecord, RolloutSnapshotRecord } from '@tradeplane/db';
+import {
+  RolloutError,
+  type RolloutCursor,
+  type RolloutEventRecord,
+  type RolloutRecord,
+  type RolloutSnapshotRecord,
+} from '@tradeplane/db';
 import {
   actOnRollout,
   RolloutInputError,
@@ -239,6 +245,15 @@ export const rolloutResolvers = {
         );
       } catch (err) {
         if (err instanceof RolloutInputError) throw inputError(err, startInputField(err.field));
+        if (err instanceof RolloutError && err.code === 'ROLLOUT_ACTIVE_EXISTS') {
+          // Name the one in the way, so the client can open or end it.
+          const active = await ctx.repos.rollouts.active();
+          if (active)
+            throw new GatewayError(
+              'CONFLICT',
+              `rollout ${active.id} (${active.candidateLabel} against ${active.incumbentLabel}) is ${active.status}; end it before starting another`,
+            );
+        }
         throw err;
       }
     },
