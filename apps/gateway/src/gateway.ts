@@ -45,6 +45,7 @@ import { outcomeResolvers } from './schema/outcomes/outcomes.resolvers';
 import { regimeResolvers } from './schema/regimes/regimes.resolvers';
 import { trainingResolvers } from './schema/training/training.resolvers';
 import { riskResolvers } from './schema/risk/risk.resolvers';
+import { rolloutResolvers } from './schema/rollouts/rollouts.resolvers';
 import { checkDateTimeArguments } from './schema/arguments';
 import { DateTime, JSONScalar } from './schema/scalars';
 import { trackingResolvers } from './schema/tracking/tracking.resolvers';
@@ -97,6 +98,7 @@ export function buildSchema() {
         decisionResolvers,
         forensicsResolvers,
         outcomeResolvers,
+        rolloutResolvers,
       ],
     }),
   );

@@ -12,6 +12,7 @@ import { marketDataCases } from './market-data';
 import { oddBytesCases } from './odd-bytes';
 import { outcomeCases } from './outcomes';
 import { protocolEdgeCases } from './protocol-edges';
+import { rolloutCases } from './rollouts';
 import { throttlingCases } from './throttling';
 import { timeCases } from './time';
 
@@ -28,4 +29,5 @@ export function registerHostileCases(target: () => HostileTarget): void {
   engineLeakCases(target);
   marketDataCases(target);
   outcomeCases(target);
+  rolloutCases(target);
 }

@@ -1,4 +1,12 @@
-import { registryErrorCodes, RegistryError, TrackingError, trackingErrorCodes } from '@tradeplane/db';
+import {
+  registryErrorCodes,
+  RegistryError,
+  RolloutError,
+  rolloutErrorCodes,
+  TrackingError,
+  trackingErrorCodes,
+} from '@tradeplane/db';
+import { RolloutActionError } from '@tradeplane/models/rollouts';
 import { CursorError, type Logger } from '@tradeplane/platform';
 import { RiskReportError, riskReportErrorCodes } from '@tradeplane/risk';
 import { TrainingJobError, trainingJobErrorCodes } from '@tradeplane/training/service';
@@ -13,6 +21,8 @@ const everyDomainError: DomainError[] = [
   new CursorError('after', 'after is not a cursor returned by this query'),
   ...riskReportErrorCodes.map((code) => new RiskReportError(code, `risk report says ${code}`, 'symbols[1]')),
   ...trainingJobErrorCodes.map((code) => new TrainingJobError(code, 'universe[1]', `training says ${code}`)),
+  ...rolloutErrorCodes.map((code) => new RolloutError(code, `rollouts say ${code}`)),
+  new RolloutActionError('only a paused rollout resumes'),
 ];
 
 function format(original: unknown) {

@@ -1,11 +1,19 @@
-import { RegistryError, TrackingError } from '@tradeplane/db';
+import { RegistryError, RolloutError, TrackingError } from '@tradeplane/db';
+import { RolloutActionError } from '@tradeplane/models/rollouts';
 import { CursorError } from '@tradeplane/platform';
 import { RiskReportError } from '@tradeplane/risk';
 import { TrainingJobError } from '@tradeplane/training/service';
 
 /** The `extensions.code` values the gateway answers with (besides Apollo's own). */
 export type GraphQLCode =
-  'UNAUTHENTICATED' | 'FORBIDDEN' | 'BAD_USER_INPUT' | 'NOT_FOUND' | 'RATE_LIMITED' | 'UPSTREAM_UNAVAILABLE';
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'BAD_USER_INPUT'
+  | 'NOT_FOUND'
+  /** The request is well formed but the state it acts on does not allow it (a rollout's). */
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'UPSTREAM_UNAVAILABLE';
 
 /**
  * Every domain error class whose codes reach the gateway. A new domain's class is one entry
@@ -17,6 +25,8 @@ export const domainErrorClasses = [
   CursorError,
   RiskReportError,
   TrainingJobError,
+  RolloutError,
+  RolloutActionError,
 ] as const;
 
 export type DomainError = InstanceType<(typeof domainErrorClasses)[number]>;
@@ -62,6 +72,13 @@ export const GRAPHQL_TRANSLATION: Readonly<Record<DomainErrorCode, GraphQLTransl
   TRAINING_INVALID_CONFIG: { code: 'BAD_USER_INPUT', argument: 'config' },
   TRAINING_UNKNOWN_SYMBOL: { code: 'BAD_USER_INPUT', argument: 'config' },
   TRAINING_RESERVED_NAME: { code: 'BAD_USER_INPUT', argument: 'config' },
+  // Rollouts (startRollout and the manual actions): another is active, someone acted first,
+  // it has ended, or the action does not apply to its state (resume of a running one).
+  ROLLOUT_NOT_FOUND: { code: 'NOT_FOUND', field: 'id' },
+  ROLLOUT_ACTIVE_EXISTS: { code: 'CONFLICT' },
+  ROLLOUT_STALE: { code: 'CONFLICT' },
+  ROLLOUT_ENDED: { code: 'CONFLICT' },
+  ROLLOUT_ACTION_INVALID: { code: 'CONFLICT' },
 };
 
 export function isDomainError(err: unknown): err is DomainError {
