@@ -45,6 +45,6 @@ test('sections that are not built yet say so plainly', async ({ page }) => {
   await page.fill('#password', adminPassword);
   await page.click('button:has-text("Sign in")');
   await expect(page).toHaveURL(/\/data/);
-  await page.goto('/rollouts');
+  await page.goto('/live');
   await expect(page.getByText(/not built yet/i)).toBeVisible();
 });

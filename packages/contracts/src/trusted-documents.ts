@@ -224,6 +224,60 @@ export const TRUSTED_DOCUMENTS: ReadonlyArray<{ name: string; sha256: string; qu
       'query RiskReport($linkage: Linkage) {\n  riskReport(linkage: $linkage) {\n    symbols from to observations\n    hrp {\n      linkage\n      weights { symbol weight }\n      order\n      dendrogram { left right distance size }\n    }\n    inverseVariance { symbol weight }\n    correlation { symbols values }\n    var { level historicalVar historicalCvar parametricVar parametricCvar }\n    maxConcentration\n    breaches { code symbol limit actual }\n  }\n}',
   },
   {
+    name: 'features/rollouts/operations.ts ABORT_ROLLOUT',
+    sha256: 'cfc5b7ccacb79cd53805270b0ddf9ab1c9086bb73856fbbdd82ce4f32f0afce3',
+    query:
+      'mutation AbortRollout($id: ID!, $reason: String!) {\n  abortRollout(id: $id, reason: $reason) { id status }\n}',
+  },
+  {
+    name: 'features/rollouts/operations.ts PAUSE_ROLLOUT',
+    sha256: '7b7b4b942d646bc5471f11992b9645a1c6ff0620a873a8e2b021abbc9225079c',
+    query:
+      'mutation PauseRollout($id: ID!, $reason: String!) {\n  pauseRollout(id: $id, reason: $reason) { id status }\n}',
+  },
+  {
+    name: 'features/rollouts/operations.ts PROMOTE_ROLLOUT',
+    sha256: '32d2dc8dc7ab465e61f33c04be0caac6fe0889a5923a9543c48ef6b8a9972a79',
+    query:
+      'mutation PromoteRollout($id: ID!, $reason: String!) {\n  promoteRollout(id: $id, reason: $reason) { id status }\n}',
+  },
+  {
+    name: 'features/rollouts/operations.ts RESUME_ROLLOUT',
+    sha256: 'cf1c53f03fccbbb42b7564a027fbb7a0d10eb3bf9c8d38522af0c802f1a308d5',
+    query:
+      'mutation ResumeRollout($id: ID!, $reason: String!) {\n  resumeRollout(id: $id, reason: $reason) { id status }\n}',
+  },
+  {
+    name: 'features/rollouts/operations.ts ROLLOUT',
+    sha256: '9febc889b63d55580ef1a019d7852291697da42a3cb4367c1e7acaa5503fcff5',
+    query:
+      'query Rollout($id: ID!) {\n  rollout(id: $id) { id kind status\n    candidate { name version } candidateLabel\n    incumbent { name version } incumbentLabel\n    timeframe stepIndex stepStartedAt canaryPercent\n    steps { index percent stage minDecisions maxDurationMinutes state startedAt endedAt }\n    analysis { alpha threshold mixtureSd marginBps minSamples }\n    guards { sharpeDrop { windowDays maxDropPct minDecisions }\n    latency { p95Ms windowMinutes minDecisions }\n    crashes { maxCrashes windowHours }\n    riskViolations { maxViolations } }\n    reason statusReason winner createdBy createdAt updatedAt endedAt\n    evidence {\n      at stepIndex stepDecisions n meanDiff sdDiff hacLag cumulativeDiff\n      evidenceWorse evidenceNotWorse evidenceBetter threshold halfWidth minimumDetectableEffect verdict\n      candidate { label decisions acted meanNet sharpe } incumbent { label decisions acted meanNet sharpe }\n      guards { guard value threshold samples tripped detail }\n      curve { n asOf cumulative lower upper }\n      decision reason\n    }\n    evidenceHistory(limit: 1000) { at stepIndex n evidenceWorse evidenceNotWorse meanDiff halfWidth }\n    events { id at actor action fromStep toStep fromStatus toStatus reason }\n    decisionsPerArm { label set acted decisions recorded }\n    availableActions }\n}',
+  },
+  {
+    name: 'features/rollouts/operations.ts ROLLOUTS',
+    sha256: '64507e0db121b9fc0f3d09126c67f1e1bd8eb67031c564b61c4c49b6a6af9954',
+    query:
+      'query Rollouts($status: [RolloutStatus!], $first: Int, $after: String) {\n  rollouts(status: $status, first: $first, after: $after) {\n    items { id kind status candidateLabel incumbentLabel stepIndex canaryPercent\n    currentStep { index percent stage }\n    steps { index }\n    createdBy createdAt endedAt\n    evidence { at n verdict } }\n    pageInfo { hasNextPage endCursor }\n  }\n  activeRollout { id }\n}',
+  },
+  {
+    name: 'features/rollouts/operations.ts ROLLOUT_CHANGED',
+    sha256: '70c0d9adeaf71c2c41212e4a25e1f22192054f9a160c10faf3452b8f520819aa',
+    query:
+      'subscription RolloutChanged($id: ID) {\n  rolloutChanged(id: $id) { rolloutId status stepIndex canaryPercent action at }\n}',
+  },
+  {
+    name: 'features/rollouts/operations.ts ROLLOUT_START_OPTIONS',
+    sha256: '13d9f47b8b4d91b1cbe8fe56b7915454cfcd983cd36602d7f74ee10df8452d51',
+    query:
+      'query RolloutStartOptions {\n  rolloutPlanDefaults {\n    steps { percent minDecisions maxDurationMinutes }\n    analysis { alpha threshold mixtureSd marginBps minSamples }\n    guards { sharpeDrop { windowDays maxDropPct minDecisions }\n    latency { p95Ms windowMinutes minDecisions }\n    crashes { maxCrashes windowHours }\n    riskViolations { maxViolations } }\n  }\n  registeredModels { name versions { version stage createdAt } }\n  activeRollout { id candidateLabel }\n}',
+  },
+  {
+    name: 'features/rollouts/operations.ts START_ROLLOUT',
+    sha256: '51a4ef36e566ba9fe6cb49aed93a76618c823fdf63507cb3d7c054f203a4e8a2',
+    query:
+      'mutation StartRollout($input: StartRolloutInput!) {\n  startRollout(input: $input) { id status }\n}',
+  },
+  {
     name: 'features/shell/operations.ts HEALTH',
     sha256: '3bbdc530471342b3c6b885d8de774657b0ae4938e2a6a9ab290d1d9f52a3cdbb',
     query: 'query Health { health { ok components { name state latencyMs detail } } }',

@@ -1,8 +1,8 @@
 import type { Metadata } from 'next';
-import { SectionPlaceholder } from '@/features/sections/SectionPlaceholder';
+import { RolloutsPage } from '@/features/rollouts';
 
 export const metadata: Metadata = { title: 'Rollouts' };
 
 export default function Page() {
-  return <SectionPlaceholder section="rollouts" />;
+  return <RolloutsPage />;
 }

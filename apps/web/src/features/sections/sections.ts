@@ -1,5 +1,5 @@
-/** Sections that are not built yet (Data, Experiments, Models, Decisions, Forensics, Regimes and Risk are). */
-export type SectionId = 'rollouts' | 'live';
+/** Sections that are not built yet (Data, Experiments, Models, Rollouts, Decisions, Forensics, Regimes and Risk are). */
+export type SectionId = 'live';
 
 export interface SectionInfo {
   title: string;
@@ -8,11 +8,6 @@ export interface SectionInfo {
 }
 
 export const SECTIONS: Record<SectionId, SectionInfo> = {
-  rollouts: {
-    title: 'Rollouts',
-    willHold:
-      'Shadow, canary and full rollouts of model versions with their guardrails and promotion history.',
-  },
   live: {
     title: 'Live',
     willHold: 'Live positions, orders and fills as they stream in.',
