@@ -181,7 +181,7 @@ describe('evaluateGuards', () => {
     const tripped = at(refusedOnFirstDay(3));
     expect(tripped).toMatchObject({ value: 3, tripped: true, samples: decisions.length + 3 });
     expect(tripped.detail).toBe(
-      '3 candidate proposals refused by the risk limits (the incumbent\'s passed) on 2016-01-04 (limit 2 per session)',
+      "3 candidate proposals refused by the risk limits (the incumbent's passed) on 2016-01-04 (limit 2 per session)",
     );
     // Five refusals on five different days: one per session.
     const spread = realDecisions((i) => (i < 5 ? { candidateRiskVerdict: 'reject' } : {}));
