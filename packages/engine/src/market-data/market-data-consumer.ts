@@ -10,11 +10,12 @@ import {
 import { UnknownSymbolError, type BarStore } from '../features';
 
 /** What became of a bar: appended, or why it changed nothing. */
-export type ConsumedBarOutcome = 'appended' | 'duplicate' | 'out_of_order' | 'unknown_symbol' | 'malformed';
+export type ConsumedBarOutcome =
+  'appended' | 'duplicate' | 'out_of_order' | 'unknown_symbol' | 'malformed' | 'replay_held';
 
 export interface MarketDataConsumerOptions {
   kafka: Pick<KafkaAdapter, 'consume'>;
-  bars: Pick<BarStore, 'append'>;
+  bars: Pick<BarStore, 'append' | 'cutoff'>;
   topic: string;
   metrics: Registry;
   log: Logger;
@@ -27,6 +28,12 @@ export interface MarketDataConsumerOptions {
  * counted. It joins at the latest offset when its group is new: a starting engine reads its
  * history from PostgreSQL, not from the topic. Appends are O(1) and synchronous once a series
  * is loaded, so a batch never holds up the request path for longer than its bars take.
+ *
+ * A series under a replay cut-off on this engine takes bars only from the replay's own POSTs
+ * (`replay_held`): the topic lags, and an echo of an earlier replay's bars (or a live bar)
+ * arriving after a new replay has hidden the series would move its cut-off into the future,
+ * showing the replay's decisions bars they must not see yet and refusing its next POST as older.
+ * The persister stores them all; ending the replay reloads the series from PostgreSQL.
  */
 export class MarketDataConsumer {
   private consumer: EventConsumer | null = null;
@@ -38,12 +45,13 @@ export class MarketDataConsumer {
     out_of_order: 0,
     unknown_symbol: 0,
     malformed: 0,
+    replay_held: 0,
   };
 
   constructor(private readonly options: MarketDataConsumerOptions) {
     this.bars = new Counter({
       name: 'tp_engine_market_data_bars_total',
-      help: 'Bars read from the market-data topic, by outcome (appended, duplicate, out_of_order, unknown_symbol, malformed)',
+      help: 'Bars read from the market-data topic, by outcome (appended, duplicate, out_of_order, unknown_symbol, malformed, replay_held)',
       labelNames: ['outcome'],
       registers: [options.metrics],
     });
@@ -90,6 +98,10 @@ export class MarketDataConsumer {
         continue;
       }
       const { bar } = parsed;
+      if (this.options.bars.cutoff(bar.symbol, bar.timeframe) !== undefined) {
+        this.count('replay_held');
+        continue;
+      }
       try {
         const outcome = await this.options.bars.append(bar.symbol, bar.timeframe, bar);
         this.count(outcome.status);
