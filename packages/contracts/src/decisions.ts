@@ -124,7 +124,19 @@ export const shadowOutcome = z.object({
   /** The arm whose set this is; absent on events written before canaries were scored beside. */
   arm: z.enum(['shadow', 'canary', 'production']).optional(),
   versions: z.record(z.string(), z.number().int()),
-  targets: z.array(z.object({ symbol: z.string(), proposedWeight: z.number(), blendedSignal: z.number() })),
+  targets: z.array(
+    z.object({
+      symbol: z.string(),
+      proposedWeight: z.number(),
+      blendedSignal: z.number(),
+      /**
+       * The weight this set would have traded to: its proposal after its own pre-trade check (the
+       * current weight where the check refused it), as the acting set's targetWeight. Absent on
+       * events written before it was recorded, where the proposal stands in.
+       */
+      targetWeight: z.number().optional(),
+    }),
+  ),
   /** The pre-trade check of this set's proposal, as the acting set's is checked. */
   risk: z
     .object({ verdict: z.enum(['approve', 'resize', 'reject']), bindingRule: z.string().nullable() })

@@ -73,9 +73,9 @@ export const TRUSTED_DOCUMENTS: ReadonlyArray<{ name: string; sha256: string; qu
   },
   {
     name: 'features/decisions/operations.ts DECISION',
-    sha256: '57abab6f9930edbb046283a65add7046de3d535e0f64321e37699f52b1412ed3',
+    sha256: '8ed8c42994b34677e660d6acb258e67928f212a507f7d14c20199d76abc6c5dc',
     query:
-      'query Decision($id: ID!) {\n  decision(id: $id) {\n    id requestKey at timeframe asOf symbols confidence\n    regime { bull bear sideways }\n    targets {\n      symbol barTime blendedSignal currentWeight proposedWeight targetWeight weightsNormalised\n      features { name value }\n      specialists { name version signal weight }\n    }\n    risk { verdict scale bindingRule rules { rule passed binding code limit actual after detail } }\n    models { arm versions { name version } }\n    shadow { versions { name version } targets { symbol proposedWeight blendedSignal } }\n    timings { featuresMs regimeMs modelsMs riskMs totalMs }\n    outcome {\n      status net\n      arms { arm acted modelLabel status gross cost net turnover }\n      rows { symbol arm acted weightChange assetReturn gross cost net status nextBarTime }\n    }\n  }\n}',
+      'query Decision($id: ID!) {\n  decision(id: $id) {\n    id requestKey at timeframe asOf symbols confidence\n    regime { bull bear sideways }\n    targets {\n      symbol barTime blendedSignal currentWeight proposedWeight targetWeight weightsNormalised\n      features { name value }\n      specialists { name version signal weight }\n    }\n    risk { verdict scale bindingRule rules { rule passed binding code limit actual after detail } }\n    models { arm versions { name version } }\n    shadow { arm versions { name version } targets { symbol proposedWeight blendedSignal targetWeight } risk { verdict bindingRule } }\n    timings { featuresMs regimeMs modelsMs riskMs totalMs }\n    outcome {\n      status net\n      arms { arm acted modelLabel status gross cost net turnover }\n      rows { symbol arm acted weightChange assetReturn gross cost net status nextBarTime }\n    }\n  }\n}',
   },
   {
     name: 'features/decisions/operations.ts DECISION_SAMPLED',

@@ -69,6 +69,28 @@ describe('outcomeRows', () => {
     );
   });
 
+  it("books a beside set's weight after its own pre-trade check, as the acting set's", () => {
+    const shadow = {
+      arm: 'canary' as const,
+      versions: { momentum: 3, mean_reversion: 1 },
+      targets: [
+        // Cut down to the limit, and refused (held at the current weight).
+        { symbol: 'AAPL', proposedWeight: 0.25, blendedSignal: 0.2, targetWeight: 0.18 },
+        { symbol: 'XOM', proposedWeight: 0.3, blendedSignal: 0.4, targetWeight: 0.15 },
+      ],
+      risk: { verdict: 'resize' as const, bindingRule: 'gross_exposure' },
+    };
+    const built = outcomeRows(decision({ shadow }), 5);
+    if (!built.ok) throw new Error(built.reason);
+    const beside = built.rows.filter((r) => !r.acted);
+    expect(beside.map((r) => [r.symbol, r.arm, r.targetWeight])).toEqual([
+      ['AAPL', 'canary', 0.18],
+      ['XOM', 'canary', 0.15],
+    ]);
+    expect(beside[0]!.cost).toBeCloseTo(0.08 * 5e-4, 15);
+    expect(beside[1]!.cost).toBe(0);
+  });
+
   it('computes w·r − cost from the closes of the bar and the next one', () => {
     const built = outcomeRows(decision(), 5);
     if (!built.ok) throw new Error(built.reason);

@@ -1,9 +1,10 @@
 /**
  * A decision event as ledger rows: one per target and arm. The acted arm (the decision's
  * routing arm) holds `targetWeight`; the set scored beside it (the shadow, or during a canary the
- * other acting set), when the decision carries one, holds its `proposedWeight` from the same
- * current weight and over the same bars with its own risk verdict, so both are measured on one
- * opportunity. Pure: the closes come in, the rows go out.
+ * other acting set), when the decision carries one, holds its `targetWeight` (its proposal after
+ * its own pre-trade check; the proposal itself on events from before that was recorded) from the
+ * same current weight and over the same bars with its own risk verdict, so both are measured on
+ * one opportunity, each on what it would have traded. Pure: the closes come in, the rows go out.
  */
 import {
   isOutcomeArm,
@@ -72,7 +73,7 @@ export function outcomeRows(
       if (i < 0)
         return { ok: false, reason: `shadow.targets: ${s.symbol} is not one of the decision's targets` };
       const currentWeight = event.targets[i]!.currentWeight;
-      const trade = { currentWeight, targetWeight: s.proposedWeight };
+      const trade = { currentWeight, targetWeight: s.targetWeight ?? s.proposedWeight };
       rows.push({
         ...common,
         symbol: s.symbol,
@@ -82,7 +83,7 @@ export function outcomeRows(
         modelLabel: modelLabel(versions),
         barTimeMs: barTimes[i]!,
         currentWeight,
-        targetWeight: s.proposedWeight,
+        targetWeight: trade.targetWeight,
         cost: tradeCost(trade, costBps).cost,
         riskVerdict: risk.verdict,
         bindingRule: risk.bindingRule,

@@ -10,6 +10,7 @@ import type {
 import type { KeysetPage } from '@tradeplane/platform';
 import type pg from 'pg';
 import { moveStageIn, type MoveStageResult } from './model-registry.repository';
+import { appendAuditIn, withTransaction } from './transaction';
 
 export const rolloutErrorCodes = [
   'ROLLOUT_NOT_FOUND',
@@ -211,7 +212,7 @@ export class RolloutsRepository {
     moves: readonly RolloutStageMove[],
     actor: RolloutActor,
   ): Promise<{ rollout: RolloutRecord; stageMoves: MoveStageResult[] }> {
-    return this.transaction(async (tx) => {
+    return withTransaction(this.pool, async (tx) => {
       const id = randomUUID();
       let row: RolloutRow;
       try {
@@ -272,7 +273,7 @@ export class RolloutsRepository {
     t: RolloutTransition,
     actor: RolloutActor,
   ): Promise<{ rollout: RolloutRecord; stageMoves: MoveStageResult[]; event: RolloutEventRecord }> {
-    return this.transaction(async (tx) => {
+    return withTransaction(this.pool, async (tx) => {
       const current = await tx.query<RolloutRow>('SELECT * FROM rollouts WHERE id = $1 FOR UPDATE', [id]);
       const before = current.rows[0];
       if (!before) throw new RolloutError('ROLLOUT_NOT_FOUND', `no rollout ${id}`);
@@ -400,8 +401,16 @@ export class RolloutsRepository {
 
   /**
    * The rollout's paired decisions in decision order: decided from its start, of its timeframe,
-   * with every row of both sets recorded. Each set's net is its rows' sum; each set's risk verdict
-   * is its own (an arm scored beside the acting one carries its own check).
+   * with every row of both sets recorded. Each set's risk verdict is its own (an arm scored beside
+   * the acting one carries its own check).
+   *
+   * Each set's net is its rows' gross less the cost of trading from its own book: the turnover
+   * from that set's previous target on the symbol in the portfolio (from the row's current weight
+   * on its first decision), not from the book the acting set left. A set scored beside the acting
+   * one would otherwise pay, on every decision, to move from the other set's positions: any
+   * candidate that differs at all would look worse by that cost alone, and the test, being scale
+   * free, would call it so within a few hundred decisions. The drift of weights with prices
+   * between bars is left out of both sets alike.
    */
   async pairedOutcomes(rollout: RolloutRecord): Promise<PairedOutcome[]> {
     const { rows } = await this.pool.query<{
@@ -415,9 +424,16 @@ export class RolloutsRepository {
       incumbent_verdict: 'approve' | 'resize' | 'reject';
       served_ms: number | null;
     }>(
-      `SELECT decision_id, min(as_of) AS as_of, min(decided_at) AS decided_at,
-              sum(net) FILTER (WHERE model_label = $3) AS candidate_net,
-              sum(net) FILTER (WHERE model_label = $4) AS incumbent_net,
+      `WITH own AS (
+         SELECT *, gross - coalesce(cost_bps, 0) / 1e4 * abs(target_weight - coalesce(
+                  lag(target_weight) OVER (PARTITION BY portfolio_id, symbol, model_label ORDER BY as_of, decided_at),
+                  current_weight)) AS own_net
+           FROM decision_outcomes
+          WHERE decided_at >= $1 AND timeframe = $2 AND model_label IN ($3, $4)
+       )
+       SELECT decision_id, min(as_of) AS as_of, min(decided_at) AS decided_at,
+              sum(own_net) FILTER (WHERE model_label = $3) AS candidate_net,
+              sum(own_net) FILTER (WHERE model_label = $4) AS incumbent_net,
               bool_or(acted) FILTER (WHERE model_label = $3) AS candidate_acted,
               CASE WHEN bool_or(risk_verdict = 'reject') FILTER (WHERE model_label = $3) THEN 'reject'
                    WHEN bool_or(risk_verdict = 'resize') FILTER (WHERE model_label = $3) THEN 'resize'
@@ -426,8 +442,7 @@ export class RolloutsRepository {
                    WHEN bool_or(risk_verdict = 'resize') FILTER (WHERE model_label = $4) THEN 'resize'
                    ELSE 'approve' END AS incumbent_verdict,
               max(served_ms) FILTER (WHERE model_label = $3 AND acted) AS served_ms
-         FROM decision_outcomes
-        WHERE decided_at >= $1 AND timeframe = $2 AND model_label IN ($3, $4)
+         FROM own
         GROUP BY decision_id
        HAVING count(*) FILTER (WHERE model_label = $3) > 0
           AND count(*) FILTER (WHERE model_label = $4) > 0
@@ -540,21 +555,6 @@ export class RolloutsRepository {
     );
     return toEvent(rows[0]!);
   }
-
-  private async transaction<T>(work: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK');
-      throw err;
-    } finally {
-      client.release();
-    }
-  }
 }
 
 interface EventRow {
@@ -611,8 +611,5 @@ async function audit(
   reason: string,
   details: Record<string, unknown>,
 ): Promise<void> {
-  await tx.query(
-    'INSERT INTO audit_log (actor, action, target, reason, details) VALUES ($1, $2, $3, $4, $5)',
-    [actor, action, `rollout:${rolloutId}`, reason, JSON.stringify(details)],
-  );
+  await appendAuditIn(tx, { actor, action, target: `rollout:${rolloutId}`, reason, details });
 }

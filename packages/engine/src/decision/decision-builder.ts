@@ -253,6 +253,7 @@ export function shadowOutcome(
   const targets = decision.targets.map((t) => ({ symbol: t.symbol, barTime: t.barTime, values: t.features }));
   const scored = scoreTargets(beside.set, targets, regime, portfolio, positionScale);
   const checked = checkTargets(scored, portfolio, risk.model, risk.limits);
+  const approved = new Map(checked.orders.map((o) => [o.symbol, o.approvedWeight]));
   return {
     arm: beside.arm,
     versions: beside.versions,
@@ -260,6 +261,9 @@ export function shadowOutcome(
       symbol: t.features.symbol,
       proposedWeight: t.proposedWeight,
       blendedSignal: t.blend,
+      // What the check lets through, as the acting set's targetWeight: the ledger books this,
+      // so both sets are measured on what they would have traded, not on what they asked for.
+      targetWeight: approved.get(t.features.symbol) ?? t.currentWeight,
     })),
     risk: { verdict: checked.verdict, bindingRule: checked.bindingRule },
   };

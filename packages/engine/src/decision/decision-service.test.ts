@@ -346,6 +346,10 @@ describe('DecisionService', () => {
     // Production proposes more SPY on a full book: the pre-trade check cuts it, as it would have acting.
     expect(event.shadow!.targets[0]!.proposedWeight).toBeGreaterThan(0.01);
     expect(event.shadow!.risk).toEqual({ verdict: 'resize', bindingRule: 'gross_exposure' });
+    // What the ledger books for it is what the check let through, not what it asked for.
+    const spy = event.shadow!.targets[0]!;
+    const held = FULL_BOOK.SPY ?? 0;
+    expect(Math.abs(spy.targetWeight! - held)).toBeLessThan(Math.abs(spy.proposedWeight - held));
     expect(await besideCount(registry)).toEqual({ production: 1 });
   });
 

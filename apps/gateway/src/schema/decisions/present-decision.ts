@@ -26,7 +26,12 @@ export function presentDecision(e: DecisionEvent, stored?: DecisionForensics) {
       features: Object.entries(t.features).map(([name, value]) => ({ name, value })),
     })),
     models: { arm: e.models.arm, versions: versionList(e.models.versions) },
-    shadow: e.shadow && { versions: versionList(e.shadow.versions), targets: e.shadow.targets },
+    shadow: e.shadow && {
+      arm: e.shadow.arm ?? null,
+      versions: versionList(e.shadow.versions),
+      targets: e.shadow.targets,
+      risk: e.shadow.risk ?? null,
+    },
     ...(stored ? { [STORED_FORENSICS]: stored } : {}),
   };
 }

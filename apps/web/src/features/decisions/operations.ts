@@ -76,8 +76,10 @@ export interface Decision {
   risk: { verdict: RiskVerdict; scale: number; bindingRule: string | null; rules: RiskRuleVerdict[] };
   models: { arm: string; versions: ModelVersionRef[] };
   shadow: {
+    arm: string | null;
     versions: ModelVersionRef[];
-    targets: { symbol: string; proposedWeight: number; blendedSignal: number }[];
+    risk: { verdict: RiskVerdict; bindingRule: string | null } | null;
+    targets: { symbol: string; proposedWeight: number; blendedSignal: number; targetWeight: number | null }[];
   } | null;
   timings: DecisionTimings;
   outcome: DecisionOutcome | null;
@@ -110,7 +112,7 @@ export const DECISION = operation<{ decision: Decision | null }, { id: string }>
     }
     risk { verdict scale bindingRule rules { rule passed binding code limit actual after detail } }
     models { arm versions { name version } }
-    shadow { versions { name version } targets { symbol proposedWeight blendedSignal } }
+    shadow { arm versions { name version } targets { symbol proposedWeight blendedSignal targetWeight } risk { verdict bindingRule } }
     timings { featuresMs regimeMs modelsMs riskMs totalMs }
     outcome {
       status net
