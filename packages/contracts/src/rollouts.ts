@@ -73,9 +73,11 @@ export type RolloutAnalysis = z.infer<typeof rolloutAnalysis>;
  * - latency: P95 of the candidate's served decisions' engine time above p95Ms over the last
  *   windowMinutes (from minDecisions decisions in the window);
  * - crashes: more than maxCrashes engine processes that died without stopping in windowHours;
- * - riskViolations: more than maxViolations candidate proposals refused by the pre-trade limits
- *   (verdict reject) where the incumbent's proposal on the same decision was not, in one session
- *   (a UTC day of the decision time).
+ * - riskViolations: more than maxViolations candidate proposals over the pre-trade limits (the
+ *   check cut them to the limit or refused them: verdict resize or reject) where the incumbent's
+ *   proposal on the same decision passed unchanged, in one session (the UTC day of the bars
+ *   decided on, asOf: the trading day live, the bar's day in a replay). On daily bars a session
+ *   holds one decision, so only maxViolations 0 acts there; the seed's 2 is for intraday bars.
  */
 export const rolloutGuards = z.object({
   sharpeDrop: z

@@ -166,7 +166,7 @@ describe('evaluateGuards', () => {
     ).toBe(false);
   });
 
-  it('riskViolations trips above maxViolations refusals in one UTC day, not when they spread over days', () => {
+  it('riskViolations trips above maxViolations proposals over the limits in one session (a bar day), not when they spread over days', () => {
     const decisions = realDecisions();
     // Extra refused proposals decided minutes apart on the first day (2016-01-04).
     const refusedOnFirstDay = (count: number) =>
@@ -181,17 +181,24 @@ describe('evaluateGuards', () => {
     const tripped = at(refusedOnFirstDay(3));
     expect(tripped).toMatchObject({ value: 3, tripped: true, samples: decisions.length + 3 });
     expect(tripped.detail).toBe(
-      "3 candidate proposals refused by the risk limits (the incumbent's passed) on 2016-01-04 (limit 2 per session)",
+      "3 candidate proposals over the risk limits (cut or refused; the incumbent's passed) on 2016-01-04 (limit 2 per session)",
     );
     // Five refusals on five different days: one per session.
     const spread = realDecisions((i) => (i < 5 ? { candidateRiskVerdict: 'reject' } : {}));
     expect(guard(input(spread), GUARDS, 'riskViolations')).toMatchObject({ value: 1, tripped: false });
-    // Resized proposals are not violations.
+    // A replay decides years of bars in minutes: a session is the bars' day, not the wall clock's.
+    const replayed = realDecisions((i) =>
+      i < 5 ? { candidateRiskVerdict: 'reject', decidedAtMs: decisions[0]!.decidedAtMs + i * MINUTE } : {},
+    );
+    expect(guard(input(replayed), GUARDS, 'riskViolations')).toMatchObject({ value: 1, tripped: false });
+    // A proposal cut down to the limit breached it as much as a refused one.
     const resized = refusedOnFirstDay(3).map((d) => ({ ...d, candidateRiskVerdict: 'resize' as const }));
-    expect(at(resized)).toMatchObject({ value: 0, tripped: false });
-    // Refused for both sets: the book was at the limit, not the candidate's doing.
-    const both = refusedOnFirstDay(3).map((d) => ({ ...d, incumbentRiskVerdict: 'reject' as const }));
-    expect(at(both)).toMatchObject({ value: 0, tripped: false });
+    expect(at(resized)).toMatchObject({ value: 3, tripped: true });
+    // Held back for both sets: the book was at the limit, not the candidate's doing.
+    for (const incumbentRiskVerdict of ['reject', 'resize'] as const) {
+      const both = refusedOnFirstDay(3).map((d) => ({ ...d, incumbentRiskVerdict }));
+      expect(at(both)).toMatchObject({ value: 0, tripped: false });
+    }
   });
 });
 

@@ -27,7 +27,7 @@ export interface PairedDecision {
   incumbentNet: number;
   candidateActed: boolean;
   candidateRiskVerdict: 'approve' | 'resize' | 'reject';
-  /** The incumbent's verdict on the same decision: a refusal both got comes from the book, not the candidate. */
+  /** The incumbent's verdict on the same decision: a limit both sets met comes from the book, not the candidate. */
   incumbentRiskVerdict: 'approve' | 'resize' | 'reject';
   servedMs: number | null;
 }
@@ -156,13 +156,19 @@ function crashesGuard(input: GuardInputs, g: RolloutGuards['crashes']): RolloutG
 }
 
 function riskViolationsGuard(input: GuardInputs, g: RolloutGuards['riskViolations']): RolloutGuardState {
-  // Every candidate proposal is risk-checked, acted on or not (in shadow too). A refusal counts
-  // when the incumbent's proposal on the same decision passed: a book already at a limit refuses
-  // both sets' additions to it, and that is not the candidate's doing.
+  // Every candidate proposal is risk-checked, acted on or not (in shadow too). A violation is a
+  // proposal that breached a limit, which the pre-trade check had to cut (resize) or refuse. Both
+  // count: on a book inside its limits the check never refuses (it scales the move down to the
+  // limit), and that book is the incumbent's, so refusals alone would never show a candidate that
+  // asks for too much. It counts only where the incumbent's proposal on the same decision passed
+  // unchanged: a book already at a limit holds back both sets, and that is not the candidate's doing.
+  // A session is the market's day (the UTC day of the bars decided on), as the Sharpe window is
+  // the market's days: live it is the trading day; in a replay it is the bar's day, not the few
+  // minutes of wall clock that years of bars take.
   const perDay = new Map<string, number>();
   for (const d of input.decisions)
-    if (d.candidateRiskVerdict === 'reject' && d.incumbentRiskVerdict !== 'reject') {
-      const day = utcDay(new Date(d.decidedAtMs));
+    if (d.candidateRiskVerdict !== 'approve' && d.incumbentRiskVerdict === 'approve') {
+      const day = utcDay(new Date(d.asOfMs));
       perDay.set(day, (perDay.get(day) ?? 0) + 1);
     }
   let worstDay: string | null = null;
@@ -177,8 +183,8 @@ function riskViolationsGuard(input: GuardInputs, g: RolloutGuards['riskViolation
     tripped: worst > g.maxViolations,
     detail:
       worstDay === null
-        ? `no candidate proposal refused by the risk limits in ${input.decisions.length} decisions (limit ${g.maxViolations} per session)`
-        : `${worst} candidate proposals refused by the risk limits (the incumbent's passed) on ${worstDay} (limit ${g.maxViolations} per session)`,
+        ? `no candidate proposal over the risk limits in ${input.decisions.length} decisions (limit ${g.maxViolations} per session)`
+        : `${worst} candidate proposals over the risk limits (cut or refused; the incumbent's passed) on ${worstDay} (limit ${g.maxViolations} per session)`,
   };
 }
 
