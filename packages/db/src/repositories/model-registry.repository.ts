@@ -4,6 +4,7 @@ import type pg from 'pg';
 import type { PrismaClient } from '../generated/prisma/client';
 import { latestValues } from './run-queries.repository';
 import type { LatestMetric } from './tracking.repository';
+import { appendAuditIn, withTransaction } from './transaction';
 
 export interface RegisteredModelRecord {
   name: string;
@@ -150,7 +151,7 @@ export class ModelRegistryRepository {
 
   /** Creates the model if absent and adds the next version (stage `none`) from a run's artifact. */
   registerVersion(input: RegisterVersionInput, actor: RegistryActor): Promise<ModelVersionRecord> {
-    return this.transaction(async (tx) => {
+    return withTransaction(this.pool, async (tx) => {
       const run = await tx.query<{ latest_metrics: Record<string, LatestMetric> }>(
         'SELECT latest_metrics FROM runs WHERE id = $1::uuid',
         [input.runId],
@@ -201,7 +202,7 @@ export class ModelRegistryRepository {
    * is archived first; both moves are recorded in the stage history and the audit log.
    */
   moveStage(input: MoveStageInput, actor: RegistryActor): Promise<MoveStageResult> {
-    return this.transaction((tx) => moveStageIn(tx, input, actor));
+    return withTransaction(this.pool, (tx) => moveStageIn(tx, input, actor));
   }
 
   /** Every model with its versions (newest first), by name. */
@@ -285,21 +286,6 @@ export class ModelRegistryRepository {
       createdAt: m.created_at,
       versions: byModel.get(m.name) ?? [],
     }));
-  }
-
-  private async transaction<T>(work: (tx: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK');
-      throw err;
-    } finally {
-      client.release();
-    }
   }
 }
 
@@ -393,8 +379,11 @@ async function audit(
   reason: string | null,
   details: Record<string, unknown>,
 ): Promise<void> {
-  await tx.query(
-    'INSERT INTO audit_log (actor, action, target, reason, details) VALUES ($1, $2, $3, $4, $5)',
-    [actor, action, `${version.modelName}@v${version.version}`, reason, JSON.stringify(details)],
-  );
+  await appendAuditIn(tx, {
+    actor,
+    action,
+    target: `${version.modelName}@v${version.version}`,
+    reason,
+    details,
+  });
 }

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { PrismaClient, RegimeModel } from '../generated/prisma/client';
+import { withTransaction } from './transaction';
 
 export type { RegimeModel };
 
@@ -25,12 +26,10 @@ export class RegimesRepository {
     model: Omit<RegimeModel, 'createdAt' | 'params'> & { params: object },
     history: RegimeHistoryColumns,
   ): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await withTransaction(this.pool, async (client) => {
       await client.query(
         `INSERT INTO regime_models (version, symbol, timeframe, seed, log_likelihood, params, trained_from, trained_to)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
         [
           model.version,
           model.symbol,
@@ -43,13 +42,7 @@ export class RegimesRepository {
         ],
       );
       await insertHistory(client, model.version, history);
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK');
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** Appends points after the model's last one (idempotent: existing timestamps are skipped). */
