@@ -42,28 +42,37 @@ export const ROLLOUT_SYMBOLS = ['AAPL', 'AMZN', 'GE', 'AMD', 'WMT', 'BAC', 'T', 
  * Trading cost of the ledger and the paper book, bp per unit of turnover. On these stocks the
  * bootstrap set and its negation earn the same gross within noise (the paired gross difference
  * has a mean under 1 bp and a spread near 18 bp per decision: tens of thousands of decisions to
- * tell them apart); what makes the negated set worse on the same opportunity is the turnover it
- * takes to reverse the book each decision, and at 25 bp that is the term a replay can show.
+ * tell them apart), so a replay tells sets apart by what they pay to trade: a realistic cost
+ * for a small book in these names, large enough that turnover shows.
  */
 export const ROLLOUT_COST_BPS = 25;
 
 /** Specialist parameters that differ from the bootstrap's, by name: a candidate set. */
 export type CandidateParams = Partial<SpecialistParamsByName>;
 
-/** The bootstrap parameters with every linear term's sign flipped: the same signals, negated. */
-export const NEGATED: CandidateParams = {
+/**
+ * Worse by construction: the bootstrap momentum with yesterday's move added to its trend, so
+ * every position swings around the incumbent's with the sign of the last bar. Daily stock
+ * returns carry no edge a day ahead, so the swing earns nothing on average while the turnover
+ * of reversing it pays ROLLOUT_COST_BPS on about every other bar: on the same opportunities
+ * the candidate nets less, and the difference is mostly the cost (a small spread to beat).
+ */
+export const CHURNER: CandidateParams = {
   momentum: {
     ...DEFAULT_SPECIALIST_PARAMS.momentum,
-    returnWeights: Object.fromEntries(
-      Object.entries(DEFAULT_SPECIALIST_PARAMS.momentum.returnWeights).map(([k, w]) => [k, -w!]),
-    ),
-    macdWeight: -DEFAULT_SPECIALIST_PARAMS.momentum.macdWeight,
-    bias: -DEFAULT_SPECIALIST_PARAMS.momentum.bias,
+    returnWeights: { ...DEFAULT_SPECIALIST_PARAMS.momentum.returnWeights, logReturn1: 0.5 },
   },
-  'mean-reversion': {
-    bandWeight: -DEFAULT_SPECIALIST_PARAMS['mean-reversion'].bandWeight,
-    rsiWeight: -DEFAULT_SPECIALIST_PARAMS['mean-reversion'].rsiWeight,
-  },
+};
+
+/**
+ * Breaks the risk limits by construction: momentum and defensive pinned at fully long, so every
+ * symbol asks for the largest position and the basket for 2.5× the gross exposure allowed. On a
+ * book the incumbent has brought to a limit, its additions are refused where the incumbent's
+ * proposal passes.
+ */
+export const ALWAYS_LONG: CandidateParams = {
+  momentum: { ...DEFAULT_SPECIALIST_PARAMS.momentum, returnWeights: {}, macdWeight: 0, bias: 5 },
+  defensive: { drawdownWeight: 0, volWeight: 0, calmVol: 0.01, bias: 5, maxSignal: 1 },
 };
 
 /** The bootstrap momentum with a small bias: a retrain that moved little. */
@@ -84,6 +93,8 @@ export interface RolloutStack {
   killAndRestartWorkers(): Promise<void>;
   /** Registers the specialists of `params` as new versions (a tracked run with their ONNX files). */
   registerCandidate(label: string, params: CandidateParams): Promise<StartRolloutInput['candidate']>;
+  /** Publishes a rollout change on the queue Redis, as the gateway does after an action. */
+  announce(channel: string, message: unknown): void;
   /** Starts a rollout as a pm would (the service the gateway calls). */
   start(
     candidate: StartRolloutInput['candidate'],
@@ -134,6 +145,8 @@ export async function startRolloutStack(
     OUTCOME_GROUP_ID: `${run}-outcomes`,
     OUTCOME_DLQ_TOPIC: dlqs[0]!,
     OUTCOME_SWEEP_S: '1',
+    // The ledger books at the paper book's cost, so the controller judges what the replay trades.
+    OUTCOME_COST_BPS: String(ROLLOUT_COST_BPS),
     ROLLOUT_CONTROLLER_ENABLED: 'true',
     ROLLOUT_TICK_MS: '250',
     ROLLOUT_SNAPSHOT_EVERY_MS: '2000',
@@ -231,6 +244,7 @@ export async function startRolloutStack(
       }
       return candidate;
     },
+    announce,
     start(candidate, plan, reason) {
       return startRollout({ repos, announce }, { candidate, plan, reason }, actor);
     },
